@@ -1,0 +1,72 @@
+import type { SessionStore } from '../stores/session.store.js';
+
+/** Milliseconds, or a string such as `'90s'`, `'30m'`, `'2h'`, `'7d'`. @publicApi */
+export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h' | 'd'}`;
+
+/** @publicApi */
+export interface SessionCookieOptions {
+  /** @default 'sid' */
+  name?: string;
+  /** @default true */
+  httpOnly?: boolean;
+  /** @default true */
+  secure?: boolean;
+  /** `'none'` requires `secure: true`. @default 'lax' */
+  sameSite?: 'lax' | 'strict' | 'none';
+  /** @default '/' */
+  path?: string;
+  /** @default undefined (host-only cookie) */
+  domain?: string;
+}
+
+/** @publicApi */
+export interface SessionCleanupOptions {
+  /** Time between sweeps (a random jitter of up to 10% is added). @default '10m' */
+  interval?: Duration;
+  /** Rows deleted per statement. @default 1000 */
+  batchSize?: number;
+}
+
+/** Options of `SessionModule.forRoot()` / `forRootAsync()`. @publicApi */
+export interface SessionModuleOptions {
+  /**
+   * At least 32 characters each. The first signs new cookies; all of them verify,
+   * so a secret can be rotated by putting the new one first.
+   */
+  secret: string | string[];
+  /** @default a `TypeOrmSessionStore` on the app's default TypeORM `DataSource` */
+  store?: SessionStore;
+  /** A session unused this long is dead. @default '24h' */
+  idleTimeout?: Duration;
+  /** A session older than this is dead however active. @default '7d' */
+  absoluteTimeout?: Duration;
+  /** An unmodified session's expiry is written at most this often. @default '1m' */
+  touchInterval?: Duration;
+  /** @default { name: 'sid', httpOnly: true, secure: true, sameSite: 'lax', path: '/' } */
+  cookie?: SessionCookieOptions;
+  /** Store an anonymous session even when nothing was set in it. @default false */
+  saveUninitialized?: boolean;
+  /**
+   * A class-validator class: session data must satisfy it to be written; stored
+   * data that fails it is discarded. @default undefined (no validation)
+   */
+  dataClass?: new () => object;
+  /** When set, `AuthGuard` answers browsers with 303 to this path instead of 401. @default undefined */
+  loginPath?: string;
+  /** The expired-session sweep; `false` turns it off. @default { interval: '10m', batchSize: 1000 } */
+  cleanup?: SessionCleanupOptions | false;
+}
+
+/** Options once validated, with every default applied and durations in milliseconds. */
+export interface ResolvedSessionOptions {
+  secrets: readonly string[];
+  store: SessionStore | undefined;
+  idleTimeout: number;
+  absoluteTimeout: number;
+  touchInterval: number;
+  cookie: Required<Omit<SessionCookieOptions, 'domain'>> & { domain: string | undefined };
+  saveUninitialized: boolean;
+  dataClass: (new () => object) | undefined;
+  loginPath: string | undefined;
+  cleanup: { interval: number; batchSize: number } | false;
+}

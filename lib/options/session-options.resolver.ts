@@ -1,0 +1,82 @@
+import { validateSync } from 'class-validator';
+import type { ValidationError } from 'class-validator';
+import { DEFAULT_SESSION_OPTIONS } from '../session.constants.js';
+import { SESSION_MESSAGES } from '../session.messages.js';
+import { parseDuration } from './duration.util.js';
+import type { ResolvedSessionOptions, SessionModuleOptions } from './session-options.interface.js';
+import {
+  SessionCleanupSchema,
+  SessionCookieSchema,
+  SessionOptionsSchema,
+} from './session-options.schema.js';
+
+/**
+ * Validates the user's options and applies every default, once, at startup.
+ * Throws one error listing each bad option by name; nothing else in the library
+ * falls back to a default.
+ */
+export function resolveSessionOptions(input: SessionModuleOptions): ResolvedSessionOptions {
+  const problems = findProblems(input);
+  if (problems.length > 0) throw new Error(SESSION_MESSAGES.invalidOptions(problems));
+
+  const defaults = DEFAULT_SESSION_OPTIONS;
+  const cookie = { ...defaults.cookie, domain: undefined, ...defined(input.cookie) };
+  const cleanup = input.cleanup !== false && { ...defaults.cleanup, ...defined(input.cleanup) };
+  return {
+    secrets: Object.freeze([input.secret].flat()),
+    store: input.store,
+    idleTimeout: ms(input.idleTimeout ?? defaults.idleTimeout),
+    absoluteTimeout: ms(input.absoluteTimeout ?? defaults.absoluteTimeout),
+    touchInterval: ms(input.touchInterval ?? defaults.touchInterval),
+    cookie,
+    saveUninitialized: input.saveUninitialized ?? defaults.saveUninitialized,
+    dataClass: input.dataClass,
+    loginPath: input.loginPath,
+    cleanup: cleanup && { interval: ms(cleanup.interval), batchSize: cleanup.batchSize },
+  };
+}
+
+function ms(duration: unknown): number {
+  return parseDuration(duration) as number; // validated by findProblems
+}
+
+function findProblems(input: SessionModuleOptions): string[] {
+  if (typeof input !== 'object' || input === null) return [SESSION_MESSAGES.optionSecret()];
+  const schema: SessionOptionsSchema = Object.assign(new SessionOptionsSchema(), input);
+  if (isPlainObject(input.cookie)) schema.cookie = Object.assign(new SessionCookieSchema(), input.cookie);
+  if (isPlainObject(input.cleanup)) schema.cleanup = Object.assign(new SessionCleanupSchema(), input.cleanup);
+
+  const errors = validateSync(schema, { whitelist: true, forbidNonWhitelisted: true });
+  const problems = errors.flatMap((error) => describe(error, ''));
+  if (input.cleanup !== undefined && input.cleanup !== false && !isPlainObject(input.cleanup)) {
+    problems.push(SESSION_MESSAGES.optionInvalid('cleanup', 'must be an object or false'));
+  }
+  if (input.cookie?.sameSite === 'none' && input.cookie.secure === false) {
+    problems.push(SESSION_MESSAGES.optionCookieSameSiteNone());
+  }
+  if (problems.length === 0) {
+    const idle = ms(input.idleTimeout ?? DEFAULT_SESSION_OPTIONS.idleTimeout);
+    const touch = ms(input.touchInterval ?? DEFAULT_SESSION_OPTIONS.touchInterval);
+    if (touch >= idle) problems.push(SESSION_MESSAGES.optionTouchInterval());
+  }
+  return problems;
+}
+
+function describe(error: ValidationError, parent: string): string[] {
+  const path = parent + error.property;
+  const own = Object.entries(error.constraints ?? {}).map(([kind, message]) => {
+    if (kind === 'whitelistValidation') return SESSION_MESSAGES.optionUnknown(path);
+    if (message.startsWith('`')) return message.replace(/^`[^`]*`/, `\`${path}\``);
+    return SESSION_MESSAGES.optionInvalid(path, message.replace(`${error.property} `, ''));
+  });
+  return [...own, ...(error.children ?? []).flatMap((child) => describe(child, `${path}.`))];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A copy without the keys whose value is `undefined`, so they do not mask defaults. */
+function defined<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

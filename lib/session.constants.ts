@@ -1,0 +1,25 @@
+/** Injection token of the resolved (validated, defaulted) options. */
+export const RESOLVED_SESSION_OPTIONS = Symbol('nestjs-sessions:resolved-options');
+
+/** Metadata key set by `@Public()`. */
+export const IS_PUBLIC_KEY = 'nestjs-sessions:public';
+
+/** Bytes of randomness in a session token. */
+export const TOKEN_BYTES = 32;
+
+/** Data keys the library keeps for itself start with this prefix. */
+export const RESERVED_KEY_PREFIX = '$';
+export const FLASH_KEY_PREFIX = '$flash:';
+export const CSRF_KEY = '$csrf';
+
+/** Seconds a client is told to wait when the store is unreachable. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+export const DEFAULT_SESSION_OPTIONS = {
+  idleTimeout: '24h',
+  absoluteTimeout: '7d',
+  touchInterval: '1m',
+  cookie: { name: 'sid', httpOnly: true, secure: true, sameSite: 'lax', path: '/' },
+  saveUninitialized: false,
+  cleanup: { interval: '10m', batchSize: 1000 },
+} as const;

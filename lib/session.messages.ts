@@ -1,0 +1,50 @@
+/**
+ * Every message this library shows a user (errors, warnings, HTTP bodies), in one
+ * place. Each says what went wrong and how to fix it.
+ */
+export const SESSION_MESSAGES = {
+  invalidOptions: (problems: readonly string[]) =>
+    `nestjs-sessions: invalid SessionModule options:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+  optionSecret: () =>
+    '`secret` must be a string of at least 32 characters, or a non-empty array of such strings ' +
+    '(newest first). Generate one with `openssl rand -base64 48`.',
+  optionDuration: (name: string) =>
+    `\`${name}\` must be a positive number of milliseconds or a string such as '90s', '30m', '2h', '7d'.`,
+  optionTouchInterval: () => '`touchInterval` must be shorter than `idleTimeout`.',
+  optionStore: () =>
+    '`store` must be an instance of a class extending SessionStore, e.g. `new MemorySessionStore()`.',
+  optionDataClass: () => '`dataClass` must be a class (decorated with class-validator).',
+  optionLoginPath: () => "`loginPath` must be a path starting with '/', e.g. '/login'.",
+  optionCookieSameSiteNone: () =>
+    "`cookie.sameSite: 'none'` requires `cookie.secure: true` (browsers reject it otherwise).",
+  optionBatchSize: () => '`cleanup.batchSize` must be a whole number from 1 to 100000.',
+  optionUnknown: (name: string) => `\`${name}\` is not a SessionModule option.`,
+  optionInvalid: (name: string, constraint: string) => `\`${name}\`: ${constraint}`,
+  noDataSource: () =>
+    'nestjs-sessions: no `store` was given and no TypeORM DataSource was found. Import ' +
+    'TypeOrmModule.forRoot({ entities: [SessionEntity], migrations: [...sessionMigrations] }) ' +
+    'or pass `store` (e.g. `new MemorySessionStore()`) to SessionModule.forRoot().',
+  storeCapabilityMissing: (store: object, method: string) =>
+    `nestjs-sessions: ${store.constructor.name}.${method}() is not supported by this store. ` +
+    'Use a store that keeps sessions server-side (TypeORM, Redis, memory) to list or revoke sessions.',
+  storeUnavailable: () => 'Session store unavailable, please retry shortly.',
+  storeFailed: (operation: string) =>
+    `nestjs-sessions: the session store failed to ${operation}; answering 503.`,
+  unauthenticated: () => 'Sign-in required.',
+  invalidSessionData: (fields: readonly string[]) =>
+    `nestjs-sessions: session data failed validation of dataClass on: ${fields.join(', ')}.`,
+  discardedSessionData: (fields: readonly string[]) =>
+    `nestjs-sessions: stored session data failed validation of dataClass on: ${fields.join(', ')}; ` +
+    'the session was discarded and the request treated as anonymous.',
+  reservedKey: (key: string) =>
+    `nestjs-sessions: session keys starting with '$' are reserved (got '${key}').`,
+  sessionDestroyed: () =>
+    'nestjs-sessions: this session was destroyed in this request; it can no longer be changed.',
+  noSessionOnRequest: () =>
+    'nestjs-sessions: @Session() and SessionService need an HTTP request ' +
+    '(is SessionModule imported, and is this an HTTP route?).',
+  cleanupFailed: () => 'nestjs-sessions: expired-session sweep failed; retrying at the next interval.',
+  unsupportedDriver: (driver: string) =>
+    `nestjs-sessions: TypeOrmSessionStore does not support the '${driver}' driver yet; use postgres ` +
+    'or pass another store.',
+} as const;

@@ -1,0 +1,123 @@
+import type { SessionPatch, SessionRecord } from '../session-record.interface.js';
+import { SessionStore } from '../session.store.js';
+
+/** @publicApi */
+export interface MemorySessionStoreOptions {
+  /** Most sessions kept; past it, the least recently used one is dropped. @default 10000 */
+  maxEntries?: number;
+}
+
+/**
+ * Sessions in this process's memory: for tests, prototypes and single-instance
+ * apps. Bounded (least recently used dropped first), expired entries are dropped on
+ * read and by the sweep, and stored values are copies, never shared references.
+ * Sessions do not survive a restart and are not shared between instances.
+ *
+ * @publicApi
+ */
+export class MemorySessionStore extends SessionStore {
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly byUser = new Map<string, Set<string>>();
+  private readonly maxEntries: number;
+
+  constructor(options: MemorySessionStoreOptions = {}) {
+    super();
+    this.maxEntries = options.maxEntries ?? 10_000;
+  }
+
+  /** Sessions currently held, expired ones not yet dropped included. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  find(id: string, now: Date): Promise<SessionRecord | null> {
+    const record = this.live(id, now);
+    if (!record) return Promise.resolve(null);
+    this.sessions.delete(id); // re-insert: Map order is the LRU order
+    this.sessions.set(id, record);
+    return Promise.resolve(structuredClone(record));
+  }
+
+  create(record: SessionRecord): Promise<void> {
+    this.remove(record.id);
+    this.put(structuredClone(record));
+    while (this.sessions.size > this.maxEntries) {
+      this.remove(this.sessions.keys().next().value as string);
+    }
+    return Promise.resolve();
+  }
+
+  patch(id: string, patch: SessionPatch): Promise<boolean> {
+    const record = this.live(id, new Date());
+    if (!record) return Promise.resolve(false);
+    const data = { ...record.data, ...structuredClone(patch.set) };
+    for (const key of patch.unset ?? []) delete data[key];
+    this.remove(id);
+    this.put({
+      ...record,
+      data,
+      userId: patch.userId === undefined ? record.userId : patch.userId,
+      authenticatedAt: patch.authenticatedAt === undefined ? record.authenticatedAt : patch.authenticatedAt,
+      lastSeenAt: patch.lastSeenAt,
+      expiresAt: patch.expiresAt,
+    });
+    return Promise.resolve(true);
+  }
+
+  delete(id: string): Promise<void> {
+    this.remove(id);
+    return Promise.resolve();
+  }
+
+  override findByUser(userId: string, now: Date): Promise<SessionRecord[]> {
+    const ids = [...(this.byUser.get(userId) ?? [])];
+    const records = ids.flatMap((id) => this.live(id, now) ?? []);
+    records.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    return Promise.resolve(structuredClone(records));
+  }
+
+  override deleteByUser(userId: string, exceptId?: string): Promise<number> {
+    const ids = [...(this.byUser.get(userId) ?? [])].filter((id) => id !== exceptId);
+    ids.forEach((id) => this.remove(id));
+    return Promise.resolve(ids.length);
+  }
+
+  override deleteExpired(now: Date, limit: number): Promise<number> {
+    let deleted = 0;
+    for (const [id, record] of this.sessions) {
+      if (deleted === limit) break;
+      if (record.expiresAt <= now) {
+        this.remove(id);
+        deleted++;
+      }
+    }
+    return Promise.resolve(deleted);
+  }
+
+  private live(id: string, now: Date): SessionRecord | undefined {
+    const record = this.sessions.get(id);
+    if (record && record.expiresAt <= now) {
+      this.remove(id);
+      return undefined;
+    }
+    return record;
+  }
+
+  private put(record: SessionRecord): void {
+    this.sessions.set(record.id, record);
+    if (record.userId !== null) {
+      const ids = this.byUser.get(record.userId) ?? new Set<string>();
+      this.byUser.set(record.userId, ids.add(record.id));
+    }
+  }
+
+  private remove(id: string): void {
+    const record = this.sessions.get(id);
+    if (!record) return;
+    this.sessions.delete(id);
+    if (record.userId === null) return;
+    const ids = this.byUser.get(record.userId);
+    ids?.delete(id);
+    if (ids?.size === 0) this.byUser.delete(record.userId);
+  }
+}

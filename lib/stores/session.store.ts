@@ -1,0 +1,81 @@
+import { SESSION_MESSAGES } from '../session.messages.js';
+import type { SessionPatch, SessionRecord } from './session-record.interface.js';
+
+/**
+ * Where sessions live. Abstract class, so it is both the type and the DI token:
+ * inject `SessionStore` without `@Inject()`.
+ *
+ * Every `id` a store sees is the SHA-256 hash of a cookie token, never the token.
+ * The contract, method by method (in the manner of alexedwards/scs):
+ *
+ * - Required: {@link find}, {@link create}, {@link patch}, {@link delete}.
+ * - Optional: {@link findByUser}, {@link deleteByUser} (the base implementation throws
+ *   "not supported by this store"), {@link deleteExpired} (the base returns 0, right for
+ *   stores whose backend drops expired entries by itself).
+ *
+ * Errors: a store throws only for system faults (connection lost, timeout). A missing,
+ * expired or already deleted session is never an error.
+ *
+ * @publicApi
+ */
+export abstract class SessionStore {
+  /**
+   * The live session with this id, or `null` when there is none or when its
+   * `expiresAt` is not after `now`. Never returns an expired session, whether or
+   * not the sweep has removed it.
+   */
+  abstract find(id: string, now: Date): Promise<SessionRecord | null>;
+
+  /**
+   * Stores a new session. The id is fresh (32 random bytes behind it), so a
+   * collision is a system fault and may throw.
+   */
+  abstract create(record: SessionRecord): Promise<void>;
+
+  /**
+   * Applies `patch` atomically to the live session `id`: each key in `set` is
+   * written, each key in `unset` removed, every other data key is left as stored
+   * (so concurrent patches of different keys all survive); timestamps and, when
+   * present, `userId` / `authenticatedAt` are overwritten. A patch with no data
+   * keys (a touch) must not rewrite the data.
+   *
+   * @returns `false`, changing nothing, when the session is missing or expired:
+   * a deleted session is never resurrected by a late patch.
+   */
+  abstract patch(id: string, patch: SessionPatch): Promise<boolean>;
+
+  /** Deletes the session. Deleting an unknown id is a no-op, not an error. */
+  abstract delete(id: string): Promise<void>;
+
+  /** Optional: the live sessions bound to `userId`, oldest first; `[]` when none. */
+  findByUser(userId: string, now: Date): Promise<SessionRecord[]> {
+    void userId;
+    void now;
+    return Promise.reject(new Error(SESSION_MESSAGES.storeCapabilityMissing(this, 'findByUser')));
+  }
+
+  /**
+   * Optional: deletes every session bound to `userId` except `exceptId`, so that the
+   * next request on any instance sharing this store finds none of them.
+   *
+   * @returns how many sessions were deleted.
+   */
+  deleteByUser(userId: string, exceptId?: string): Promise<number> {
+    void userId;
+    void exceptId;
+    return Promise.reject(new Error(SESSION_MESSAGES.storeCapabilityMissing(this, 'deleteByUser')));
+  }
+
+  /**
+   * Optional: deletes at most `limit` sessions whose `expiresAt` is not after `now`,
+   * in one short statement (no long lock). Instances sharing a store may call it at
+   * once; each expired session is deleted by exactly one of them.
+   *
+   * @returns how many were deleted; fewer than `limit` means none are left.
+   */
+  deleteExpired(now: Date, limit: number): Promise<number> {
+    void now;
+    void limit;
+    return Promise.resolve(0);
+  }
+}
