@@ -1,6 +1,9 @@
 /** Injection token of the resolved (validated, defaulted) options. */
 export const RESOLVED_SESSION_OPTIONS = Symbol('nestjs-sessions:resolved-options');
 
+/** Metadata set by `@Session()` on its handler: the interceptor loads the session first. */
+export const USES_SESSION_KEY = 'nestjs-sessions:uses-session';
+
 /** Metadata key set by `@Public()`. */
 export const IS_PUBLIC_KEY = 'nestjs-sessions:public';
 

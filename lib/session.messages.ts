@@ -43,8 +43,14 @@ export const SESSION_MESSAGES = {
   noSessionOnRequest: () =>
     'nestjs-sessions: @Session() and SessionService need an HTTP request ' +
     '(is SessionModule imported, and is this an HTTP route?).',
+  invalidUserId: () => 'nestjs-sessions: signIn() needs a non-empty string userId.',
+  notASession: () =>
+    'nestjs-sessions: SessionService needs the session given by @Session() (or SessionService.get()).',
   cleanupFailed: () => 'nestjs-sessions: expired-session sweep failed; retrying at the next interval.',
   unsupportedDriver: (driver: string) =>
     `nestjs-sessions: TypeOrmSessionStore does not support the '${driver}' driver yet; use postgres ` +
     'or pass another store.',
+  sessionEntityMissing: () =>
+    'nestjs-sessions: SessionEntity is not registered on the DataSource given to ' +
+    'TypeOrmSessionStore. Add it to `entities` (and `...sessionMigrations` to `migrations`).',
 } as const;

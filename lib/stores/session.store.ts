@@ -2,6 +2,19 @@ import { SESSION_MESSAGES } from '../session.messages.js';
 import type { SessionPatch, SessionRecord } from './session-record.interface.js';
 
 /**
+ * Thrown by a store for an optional capability it does not have (e.g. listing the
+ * sessions of a user in a stateless cookie store). Not a system fault.
+ *
+ * @publicApi
+ */
+export class SessionStoreCapabilityError extends Error {
+  constructor(store: object, method: string) {
+    super(SESSION_MESSAGES.storeCapabilityMissing(store, method));
+    this.name = 'SessionStoreCapabilityError';
+  }
+}
+
+/**
  * Where sessions live. Abstract class, so it is both the type and the DI token:
  * inject `SessionStore` without `@Inject()`.
  *
@@ -51,7 +64,7 @@ export abstract class SessionStore {
   findByUser(userId: string, now: Date): Promise<SessionRecord[]> {
     void userId;
     void now;
-    return Promise.reject(new Error(SESSION_MESSAGES.storeCapabilityMissing(this, 'findByUser')));
+    return Promise.reject(new SessionStoreCapabilityError(this, 'findByUser'));
   }
 
   /**
@@ -63,7 +76,7 @@ export abstract class SessionStore {
   deleteByUser(userId: string, exceptId?: string): Promise<number> {
     void userId;
     void exceptId;
-    return Promise.reject(new Error(SESSION_MESSAGES.storeCapabilityMissing(this, 'deleteByUser')));
+    return Promise.reject(new SessionStoreCapabilityError(this, 'deleteByUser'));
   }
 
   /**

@@ -1,0 +1,52 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TOKEN_BYTES } from '../session.constants.js';
+
+const BASE64URL_43 = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Session tokens and their signed cookie form `<token>.<hmac>`: 32 random bytes in
+ * base64url, signed with HMAC-SHA256 under the newest secret and verified under any
+ * of them (rotation). The store only ever sees {@link hashToken}'s output.
+ */
+export class SessionTokenCodec {
+  private readonly keys: readonly Buffer[];
+
+  constructor(secrets: readonly string[]) {
+    this.keys = secrets.map((secret) => Buffer.from(secret, 'utf8'));
+  }
+
+  /** A fresh, unguessable token. */
+  generate(): string {
+    return randomBytes(TOKEN_BYTES).toString('base64url');
+  }
+
+  /** The cookie value for `token`, signed with the newest secret. */
+  sign(token: string): string {
+    return `${token}.${this.mac(this.keys[0], token).toString('base64url')}`;
+  }
+
+  /**
+   * The token inside a cookie value, or `null` when the value is malformed or its
+   * signature matches none of the secrets. Constant-time in the signature.
+   */
+  verify(value: string | undefined): string | null {
+    if (value === undefined || value.length !== 87 || value[43] !== '.') return null;
+    const token = value.slice(0, 43);
+    const signature = value.slice(44);
+    if (!BASE64URL_43.test(token) || !BASE64URL_43.test(signature)) return null;
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== 32) return null;
+    let valid = false;
+    for (const key of this.keys) valid = timingSafeEqual(given, this.mac(key, token)) || valid;
+    return valid ? token : null;
+  }
+
+  private mac(key: Buffer, token: string): Buffer {
+    return createHmac('sha256', key).update(token).digest();
+  }
+}
+
+/** SHA-256 of a token, base64url: the session's public id and the store's key. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}

@@ -1,0 +1,57 @@
+import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { acceptsHtml, setResponseHeader } from '../http/http-exchange.util.js';
+import type { HttpRequestLike } from '../http/http-exchange.util.js';
+import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
+import { IS_PUBLIC_KEY, RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
+import { SESSION_MESSAGES } from '../session.messages.js';
+import type { Session } from '../session/session.interface.js';
+import { SessionLoader } from '../session/session.loader.js';
+
+/**
+ * Lets a request through when its session is signed in. Otherwise 401 with a JSON
+ * body, or — when `loginPath` is set and the client is a browser (`Accept: text/html`)
+ * — 303 to `loginPath`. Routes marked `@Public()` pass without loading the session.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly loader: SessionLoader,
+    @Inject(RESOLVED_SESSION_OPTIONS) protected readonly options: ResolvedSessionOptions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.isPublic(context)) return true;
+    const request = context.switchToHttp().getRequest<HttpRequestLike>();
+    const { handle } = await this.loader.load(request);
+    if (this.isAuthenticated(handle)) return true;
+    return this.rejectAnonymous(context);
+  }
+
+  protected isPublic(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
+  }
+
+  protected isAuthenticated(session: Session): boolean {
+    return session.userId !== null;
+  }
+
+  protected rejectAnonymous(context: ExecutionContext): never {
+    const http = context.switchToHttp();
+    const { loginPath } = this.options;
+    if (loginPath !== undefined && acceptsHtml(http.getRequest<HttpRequestLike>())) {
+      setResponseHeader(http.getResponse<object>(), 'Location', loginPath);
+      throw new HttpException({ statusCode: HttpStatus.SEE_OTHER, location: loginPath }, HttpStatus.SEE_OTHER);
+    }
+    throw new UnauthorizedException(SESSION_MESSAGES.unauthenticated());
+  }
+}

@@ -1,0 +1,28 @@
+export { SessionModule } from './session.module.js';
+export type {
+  Duration,
+  SessionCleanupOptions,
+  SessionCookieOptions,
+  SessionModuleOptions,
+} from './options/session-options.interface.js';
+
+export { Session } from './decorators/session.decorator.js';
+export { Public } from './decorators/public.decorator.js';
+export { AuthGuard } from './guards/auth.guard.js';
+export { SessionInterceptor } from './interceptors/session.interceptor.js';
+export { SessionService } from './session/session.service.js';
+export { SessionCleanupService } from './cleanup/session-cleanup.service.js';
+export { SessionStoreUnavailableException } from './errors/session-store-unavailable.exception.js';
+
+export { SessionStore, SessionStoreCapabilityError } from './stores/session.store.js';
+export type {
+  SessionData,
+  SessionPatch,
+  SessionRecord,
+  SessionSummary,
+} from './stores/session-record.interface.js';
+export { MemorySessionStore } from './stores/memory/memory-session.store.js';
+export type { MemorySessionStoreOptions } from './stores/memory/memory-session.store.js';
+export { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
+export { SessionEntity } from './stores/typeorm/session.entity.js';
+export { sessionMigrations } from '../migrations/index.js';

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { catchError, concatMap } from 'rxjs';
+import type { Observable } from 'rxjs';
+import type { HttpRequestLike } from '../http/http-exchange.util.js';
+import { USES_SESSION_KEY } from '../session.constants.js';
+import { SessionCommitter } from '../session/session.committer.js';
+import { SessionLoader } from '../session/session.loader.js';
+
+/**
+ * Registered globally by `SessionModule`. Before the handler: loads the session if
+ * the handler takes `@Session()`. After it, on success and on error alike: awaits the
+ * commit, so the write and the cookie happen before the response goes out.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class SessionInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly loader: SessionLoader,
+    private readonly committer: SessionCommitter,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http') return next.handle();
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequestLike>();
+    const response = http.getResponse<object>();
+    if (this.usesSession(context)) await this.loader.load(request);
+
+    const commit = () => this.committer.commit(request, response);
+    return next.handle().pipe(
+      concatMap(async (value: unknown) => {
+        await commit();
+        return value;
+      }),
+      catchError(async (error: unknown) => {
+        await commit();
+        throw error;
+      }),
+    );
+  }
+
+  protected usesSession(context: ExecutionContext): boolean {
+    return this.reflector.get<boolean | undefined>(USES_SESSION_KEY, context.getHandler()) === true;
+  }
+}

@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
+import { SessionStoreUnavailableFilter } from './errors/session-store-unavailable.filter.js';
+import { AuthGuard } from './guards/auth.guard.js';
+import { SessionInterceptor } from './interceptors/session.interceptor.js';
+import type { ResolvedSessionOptions, SessionModuleOptions } from './options/session-options.interface.js';
+import { resolveSessionOptions } from './options/session-options.resolver.js';
+import { RESOLVED_SESSION_OPTIONS } from './session.constants.js';
+import { SESSION_MESSAGES } from './session.messages.js';
+import { ConfigurableModuleClass, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
+import { SessionCommitter } from './session/session.committer.js';
+import { SessionLoader } from './session/session.loader.js';
+import { SessionService } from './session/session.service.js';
+import { SessionStore } from './stores/session.store.js';
+import { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
+
+/**
+ * Server-side sessions: `SessionModule.forRoot({ secret })` or `forRootAsync({ ... })`.
+ * Global by default (`isGlobal: false` to scope it). Options are validated at startup.
+ *
+ * @publicApi
+ */
+@Module({
+  providers: [
+    {
+      provide: RESOLVED_SESSION_OPTIONS,
+      inject: [SESSION_MODULE_OPTIONS],
+      useFactory: (options: SessionModuleOptions) => resolveSessionOptions(options),
+    },
+    {
+      provide: SessionStore,
+      inject: [RESOLVED_SESSION_OPTIONS, { token: DataSource, optional: true }],
+      useFactory: (options: ResolvedSessionOptions, dataSource?: DataSource) => {
+        if (options.store) return options.store;
+        if (!dataSource) throw new Error(SESSION_MESSAGES.noDataSource());
+        return new TypeOrmSessionStore(dataSource);
+      },
+    },
+    SessionLoader,
+    SessionCommitter,
+    SessionService,
+    SessionCleanupService,
+    AuthGuard,
+    { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
+    { provide: APP_FILTER, useClass: SessionStoreUnavailableFilter },
+  ],
+  exports: [RESOLVED_SESSION_OPTIONS, SessionStore, SessionLoader, SessionService, AuthGuard],
+})
+export class SessionModule extends ConfigurableModuleClass {}

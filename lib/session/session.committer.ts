@@ -1,0 +1,95 @@
+import { Inject, Injectable, InternalServerErrorException } from '@nestjs/common';
+import { serialize } from 'cookie';
+import { appendSetCookie } from '../http/http-exchange.util.js';
+import type { HttpRequestLike, HttpResponseLike } from '../http/http-exchange.util.js';
+import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
+import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
+import { SESSION_MESSAGES } from '../session.messages.js';
+import { guardStoreCall } from '../stores/guarded-store.js';
+import { SessionStore } from '../stores/session.store.js';
+import { invalidSessionFields } from './session-data.validator.js';
+import type { SessionHandle } from './session.handle.js';
+import { SessionLoader } from './session.loader.js';
+
+/**
+ * Writes a request's session after the handler, before the response: only what
+ * changed, a touch at most once per `touchInterval`, nothing for an untouched
+ * session, and never a session that another request deleted.
+ */
+@Injectable()
+export class SessionCommitter {
+  private readonly committed = new WeakSet<object>();
+
+  constructor(
+    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly store: SessionStore,
+    private readonly loader: SessionLoader,
+  ) {}
+
+  async commit(request: HttpRequestLike, response: HttpResponseLike): Promise<void> {
+    const started = this.loader.started(request);
+    if (!started || this.committed.has(request)) return;
+    this.committed.add(request);
+    const { handle, cookieSent } = await started;
+    const now = new Date();
+
+    if (handle.isDestroyed) {
+      if (cookieSent) this.clearCookie(response);
+    } else if (this.shouldCreate(handle)) {
+      this.assertValid(handle);
+      await guardStoreCall('create a session', () => this.store.create(handle.toRecord(now)));
+      this.stored(handle, now, response);
+    } else if (this.shouldPatch(handle) || this.shouldTouch(handle, now)) {
+      this.assertValid(handle);
+      const found = await guardStoreCall('save a session', () => this.store.patch(handle.id, handle.toPatch(now)));
+      if (found) this.stored(handle, now, response);
+      else this.clearCookie(response); // deleted meanwhile (revoked, signed out): never resurrect
+    } else if (this.shouldClearCookie(handle, cookieSent)) {
+      this.clearCookie(response);
+    }
+  }
+
+  /** A session not in the store yet, worth storing. */
+  protected shouldCreate(handle: SessionHandle): boolean {
+    return !handle.isStored && (this.options.saveUninitialized || handle.hasContent);
+  }
+
+  /** A stored session this request changed. */
+  protected shouldPatch(handle: SessionHandle): boolean {
+    return handle.isStored && handle.isModified;
+  }
+
+  /** A stored, unchanged session whose expiry was last written `touchInterval` ago or more. */
+  protected shouldTouch(handle: SessionHandle, now: Date): boolean {
+    return handle.isStored && now.getTime() - handle.lastSeenAt.getTime() >= this.options.touchInterval;
+  }
+
+  /** The browser holds a cookie for a session that is not (or no longer) stored. */
+  protected shouldClearCookie(handle: SessionHandle, cookieSent: boolean): boolean {
+    return cookieSent && !handle.isStored;
+  }
+
+  private assertValid(handle: SessionHandle): void {
+    if (!this.options.dataClass || !handle.isModified) return;
+    const fields = invalidSessionFields(this.options.dataClass, handle.userData);
+    if (fields.length > 0) {
+      throw new InternalServerErrorException(SESSION_MESSAGES.invalidSessionData(fields));
+    }
+  }
+
+  private stored(handle: SessionHandle, now: Date, response: HttpResponseLike): void {
+    handle.markStored(now);
+    const value = this.loader.codec.sign(handle.token);
+    appendSetCookie(response, this.serialize(value, handle.expiresAt, now));
+  }
+
+  private clearCookie(response: HttpResponseLike): void {
+    appendSetCookie(response, this.serialize('', new Date(0), new Date(0)));
+  }
+
+  private serialize(value: string, expires: Date, now: Date): string {
+    const { name, domain, ...flags } = this.options.cookie;
+    const maxAge = Math.max(0, Math.floor((expires.getTime() - now.getTime()) / 1000));
+    return serialize(name, value, { ...flags, domain, expires, maxAge });
+  }
+}

@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { hashToken } from '../cookie/session-token.codec.js';
+import { CSRF_KEY, FLASH_KEY_PREFIX, RESERVED_KEY_PREFIX } from '../session.constants.js';
+import { SESSION_MESSAGES } from '../session.messages.js';
+import type { SessionData, SessionPatch, SessionRecord } from '../stores/session-record.interface.js';
+import type { Session } from './session.interface.js';
+
+/** What a handle needs from the module to act on the store by itself. */
+export interface SessionRuntime {
+  newToken(): string;
+  deleteStored(id: string): Promise<void>;
+  expiryOf(createdAt: Date, lastSeenAt: Date): Date;
+}
+
+type Status = 'unmodified' | 'modified' | 'destroyed';
+
+/**
+ * The request-scoped session: a working copy of one stored record plus what this
+ * request changed. It writes nothing itself except deletions (regenerate, destroy),
+ * which must take effect at once; `SessionCommitter` writes the rest.
+ *
+ * @internal
+ */
+export class SessionHandle<T extends object = SessionData> implements Session<T> {
+  private status: Status = 'unmodified';
+  private readonly changedKeys = new Set<string>();
+  private userChanged = false;
+
+  private constructor(
+    private readonly runtime: SessionRuntime,
+    private currentToken: string,
+    private record: SessionRecord,
+    readonly isNew: boolean,
+    /** A row exists in the store under `id`. */
+    private stored: boolean,
+  ) {}
+
+  static fresh(runtime: SessionRuntime, origin: Pick<SessionRecord, 'userAgent' | 'ip'>): SessionHandle {
+    const token = runtime.newToken();
+    const now = new Date();
+    const record: SessionRecord = {
+      id: hashToken(token),
+      userId: null,
+      data: {},
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: runtime.expiryOf(now, now),
+      authenticatedAt: null,
+      ...origin,
+    };
+    return new SessionHandle(runtime, token, record, true, false);
+  }
+
+  static loaded(runtime: SessionRuntime, token: string, record: SessionRecord): SessionHandle {
+    const expiresAt = runtime.expiryOf(record.createdAt, record.lastSeenAt);
+    return new SessionHandle(runtime, token, { ...record, expiresAt }, false, true);
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+  get token(): string {
+    return this.currentToken;
+  }
+  get userId(): string | null {
+    return this.record.userId;
+  }
+  get createdAt(): Date {
+    return this.record.createdAt;
+  }
+  get lastSeenAt(): Date {
+    return this.record.lastSeenAt;
+  }
+  get expiresAt(): Date {
+    return this.record.expiresAt;
+  }
+  get authenticatedAt(): Date | null {
+    return this.record.authenticatedAt;
+  }
+
+  get<K extends keyof T & string>(key: K): T[K] | undefined {
+    return this.record.data[key] as T[K] | undefined;
+  }
+
+  set<K extends keyof T & string>(key: K, value: T[K] | undefined): void {
+    if (key.startsWith(RESERVED_KEY_PREFIX)) throw new Error(SESSION_MESSAGES.reservedKey(key));
+    this.write(key, value);
+  }
+
+  delete<K extends keyof T & string>(key: K): void {
+    this.set(key, undefined);
+  }
+
+  flash(key: string, value: unknown): void {
+    this.write(FLASH_KEY_PREFIX + key, value);
+  }
+
+  consumeFlash<V = unknown>(key: string): V | undefined {
+    const value = this.record.data[FLASH_KEY_PREFIX + key] as V | undefined;
+    if (value !== undefined) this.write(FLASH_KEY_PREFIX + key, undefined);
+    return value;
+  }
+
+  csrfToken(): string {
+    const existing = this.record.data[CSRF_KEY];
+    if (typeof existing === 'string') return existing;
+    const token = randomBytes(32).toString('base64url');
+    this.write(CSRF_KEY, token);
+    return token;
+  }
+
+  async regenerate(): Promise<void> {
+    this.assertAlive();
+    if (this.stored) await this.runtime.deleteStored(this.id);
+    this.stored = false;
+    this.currentToken = this.runtime.newToken();
+    this.record = { ...this.record, id: hashToken(this.currentToken) };
+  }
+
+  async destroy(): Promise<void> {
+    if (this.status === 'destroyed') return;
+    if (this.stored) await this.runtime.deleteStored(this.id);
+    this.stored = false;
+    this.status = 'destroyed';
+  }
+
+  /** Binds `userId` and stamps `authenticatedAt`; `SessionService.signIn()` regenerates first. */
+  bindUser(userId: string, at: Date): void {
+    this.assertAlive();
+    this.record = { ...this.record, userId, authenticatedAt: at };
+    this.userChanged = true;
+    this.status = 'modified';
+  }
+
+  // ---- what the committer asks -------------------------------------------------
+
+  get isDestroyed(): boolean {
+    return this.status === 'destroyed';
+  }
+  get isModified(): boolean {
+    return this.status === 'modified';
+  }
+  get isStored(): boolean {
+    return this.stored;
+  }
+  /** Whether there is anything worth storing for an anonymous session. */
+  get hasContent(): boolean {
+    return this.record.userId !== null || Object.keys(this.record.data).length > 0;
+  }
+  /** Data without the library's reserved keys, as `dataClass` sees it. */
+  get userData(): SessionData {
+    const entries = Object.entries(this.record.data);
+    return Object.fromEntries(entries.filter(([key]) => !key.startsWith(RESERVED_KEY_PREFIX)));
+  }
+
+  /** The whole record to create, stamped as seen `now`. */
+  toRecord(now: Date): SessionRecord {
+    return { ...this.stamp(now), data: { ...this.record.data } };
+  }
+
+  /** Only what this request changed, stamped as seen `now`. A touch when nothing changed. */
+  toPatch(now: Date): SessionPatch {
+    const { lastSeenAt, expiresAt } = this.stamp(now);
+    const patch: SessionPatch = { lastSeenAt, expiresAt };
+    if (this.changedKeys.size > 0) {
+      const keys = [...this.changedKeys];
+      const data = this.record.data;
+      patch.set = Object.fromEntries(keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
+      patch.unset = keys.filter((k) => data[k] === undefined);
+    }
+    if (this.userChanged) {
+      patch.userId = this.record.userId;
+      patch.authenticatedAt = this.record.authenticatedAt;
+    }
+    return patch;
+  }
+
+  /** Records a successful write: the handle now mirrors the store. */
+  markStored(now: Date): void {
+    this.record = this.stamp(now);
+    this.stored = true;
+    this.changedKeys.clear();
+    this.userChanged = false;
+    this.status = 'unmodified';
+  }
+
+  private stamp(now: Date): SessionRecord {
+    return { ...this.record, lastSeenAt: now, expiresAt: this.runtime.expiryOf(this.record.createdAt, now) };
+  }
+
+  private write(key: string, value: unknown): void {
+    this.assertAlive();
+    if (value === undefined) {
+      if (!(key in this.record.data)) return;
+      delete this.record.data[key];
+    } else {
+      this.record.data[key] = value;
+    }
+    this.changedKeys.add(key);
+    this.status = 'modified';
+  }
+
+  private assertAlive(): void {
+    if (this.status === 'destroyed') throw new Error(SESSION_MESSAGES.sessionDestroyed());
+  }
+}

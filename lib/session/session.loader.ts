@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { parse } from 'cookie';
+import { SessionTokenCodec, hashToken } from '../cookie/session-token.codec.js';
+import { clientIp, userAgent } from '../http/http-exchange.util.js';
+import type { HttpRequestLike } from '../http/http-exchange.util.js';
+import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
+import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
+import { SESSION_MESSAGES } from '../session.messages.js';
+import { guardStoreCall } from '../stores/guarded-store.js';
+import type { SessionRecord } from '../stores/session-record.interface.js';
+import { SessionStore } from '../stores/session.store.js';
+import { invalidSessionFields } from './session-data.validator.js';
+import { SessionHandle } from './session.handle.js';
+import type { SessionRuntime } from './session.handle.js';
+import { pendingSession, rememberSession } from './session.registry.js';
+import type { LoadedSession } from './session.registry.js';
+
+/**
+ * Loads a request's session lazily, once, for whoever asks first (guard, `@Session()`,
+ * service). A missing, badly signed or malformed cookie gives a fresh anonymous
+ * session without any store call.
+ */
+@Injectable()
+export class SessionLoader implements SessionRuntime {
+  private readonly logger = new Logger('SessionLoader');
+  readonly codec: SessionTokenCodec;
+
+  constructor(
+    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly store: SessionStore,
+  ) {
+    this.codec = new SessionTokenCodec(options.secrets);
+  }
+
+  load(request: HttpRequestLike): Promise<LoadedSession> {
+    return rememberSession(request, () => this.read(request));
+  }
+
+  /** The load already started for this request, if any: nothing asked means nothing to commit. */
+  started(request: HttpRequestLike): Promise<LoadedSession> | undefined {
+    return pendingSession(request);
+  }
+
+  newToken(): string {
+    return this.codec.generate();
+  }
+
+  deleteStored(id: string): Promise<void> {
+    return guardStoreCall('delete a session', () => this.store.delete(id));
+  }
+
+  expiryOf(createdAt: Date, lastSeenAt: Date): Date {
+    const idle = lastSeenAt.getTime() + this.options.idleTimeout;
+    const absolute = createdAt.getTime() + this.options.absoluteTimeout;
+    return new Date(Math.min(idle, absolute));
+  }
+
+  protected async read(request: HttpRequestLike): Promise<LoadedSession> {
+    const value = this.cookieValue(request);
+    const token = this.codec.verify(value);
+    if (token !== null) {
+      const now = new Date();
+      const record = await guardStoreCall('read a session', () => this.store.find(hashToken(token), now));
+      if (record && this.isUsable(record, now)) {
+        return { handle: SessionHandle.loaded(this, token, record), cookieSent: true };
+      }
+    }
+    const origin = { userAgent: userAgent(request), ip: clientIp(request) };
+    return { handle: SessionHandle.fresh(this, origin), cookieSent: value !== undefined };
+  }
+
+  /** Idle and absolute timeouts as configured now, whatever the store computed before. */
+  protected isUsable(record: SessionRecord, now: Date): boolean {
+    if (this.expiryOf(record.createdAt, record.lastSeenAt) <= now) return false;
+    if (!this.options.dataClass) return true;
+    const data = SessionHandle.loaded(this, '', record).userData;
+    const fields = invalidSessionFields(this.options.dataClass, data);
+    if (fields.length === 0) return true;
+    this.logger.warn(SESSION_MESSAGES.discardedSessionData(fields));
+    return false;
+  }
+
+  private cookieValue(request: HttpRequestLike): string | undefined {
+    const header = request.headers.cookie;
+    if (header === undefined || header.length > 8192) return undefined;
+    return parse(header)[this.options.cookie.name];
+  }
+}

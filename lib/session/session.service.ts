@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import { SessionCleanupService } from '../cleanup/session-cleanup.service.js';
+import type { HttpRequestLike } from '../http/http-exchange.util.js';
+import { SESSION_MESSAGES } from '../session.messages.js';
+import { guardStoreCall } from '../stores/guarded-store.js';
+import type { SessionSummary } from '../stores/session-record.interface.js';
+import { SessionStore } from '../stores/session.store.js';
+import { SessionHandle } from './session.handle.js';
+import type { Session } from './session.interface.js';
+import { SessionLoader } from './session.loader.js';
+
+/**
+ * Sign-in, sign-out and the management of a user's sessions across devices.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly loader: SessionLoader,
+    private readonly cleanup: SessionCleanupService,
+  ) {}
+
+  /** The current request's session, for an app's own guards and interceptors. */
+  async get<T extends object = Record<string, unknown>>(context: ExecutionContext): Promise<Session<T>> {
+    const { handle } = await this.loader.load(context.switchToHttp().getRequest<HttpRequestLike>());
+    return handle as unknown as Session<T>;
+  }
+
+  /**
+   * Binds `userId` to the session under a new token (the old one stops working at
+   * once: no session fixation), keeping its data, and stamps `authenticatedAt`.
+   */
+  async signIn(session: Session<object>, userId: string): Promise<void> {
+    if (typeof userId !== 'string' || userId.length === 0) {
+      throw new TypeError(SESSION_MESSAGES.invalidUserId());
+    }
+    const handle = this.handleOf(session);
+    await handle.regenerate();
+    handle.bindUser(userId, new Date());
+  }
+
+  /** Deletes the session now; the response clears the cookie. */
+  async signOut(session: Session<object>): Promise<void> {
+    await this.handleOf(session).destroy();
+  }
+
+  /** The user's live sessions, oldest first (`id` is what `revoke()` takes). */
+  async listForUser(userId: string): Promise<SessionSummary[]> {
+    const now = new Date();
+    const records = await guardStoreCall('list sessions', () => this.store.findByUser(userId, now));
+    return records
+      .filter((r) => this.loader.expiryOf(r.createdAt, r.lastSeenAt) > now)
+      .map(({ id, createdAt, lastSeenAt, userAgent, ip }) => ({
+        id,
+        createdAt,
+        lastSeenAt,
+        expiresAt: this.loader.expiryOf(createdAt, lastSeenAt),
+        userAgent,
+        ip,
+      }));
+  }
+
+  /** Ends one session, on every instance sharing the store. Unknown ids are ignored. */
+  async revoke(id: string): Promise<void> {
+    await guardStoreCall('revoke a session', () => this.store.delete(id));
+  }
+
+  /** Ends every session of `userId` (but `except`), on every instance at once. */
+  async revokeAllForUser(userId: string, options: { except?: string } = {}): Promise<number> {
+    return guardStoreCall('revoke sessions', () => this.store.deleteByUser(userId, options.except));
+  }
+
+  /** Deletes expired sessions now, in batches; resolves with how many were deleted. */
+  deleteExpired(): Promise<number> {
+    return this.cleanup.sweep();
+  }
+
+  private handleOf(session: Session<object>): SessionHandle {
+    if (session instanceof SessionHandle) return session;
+    throw new Error(SESSION_MESSAGES.notASession());
+  }
+}
