@@ -22,7 +22,7 @@ describe.each(ADAPTERS)('sessions on the memory store (%s)', (adapter) => {
 
   it('sets no cookie and stores nothing for an anonymous request that sets nothing', async () => {
     const res = await request(app.getHttpServer()).get('/peek').expect(200);
-    expect(res.body).toEqual({ isNew: true, userId: null, theme: null });
+    expect(res.body).toEqual({ isNew: true, userId: null, theme: null, counter: 0 });
     expect(setCookies(res)).toEqual([]);
     expect(store.size).toBe(0);
   });

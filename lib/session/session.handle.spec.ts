@@ -1,0 +1,117 @@
+import { hashToken } from '../cookie/session-token.codec.js';
+import type { SessionRecord } from '../stores/session-record.interface.js';
+import { SessionHandle } from './session.handle.js';
+import type { SessionRuntime } from './session.handle.js';
+
+const IDLE = 60_000;
+
+function runtime(deleted: string[] = []): SessionRuntime {
+  let n = 0;
+  return {
+    newToken: () => `token-${++n}`,
+    deleteStored: (id) => {
+      deleted.push(id);
+      return Promise.resolve();
+    },
+    expiryOf: (_createdAt, lastSeenAt) => new Date(lastSeenAt.getTime() + IDLE),
+  };
+}
+
+function stored(data: Record<string, unknown> = { theme: 'dark', cart: [1] }): SessionRecord {
+  const at = new Date('2026-01-01T00:00:00Z');
+  return {
+    id: hashToken('old'),
+    userId: null,
+    data,
+    createdAt: at,
+    lastSeenAt: at,
+    expiresAt: new Date(at.getTime() + IDLE),
+    authenticatedAt: null,
+    userAgent: 'jest',
+    ip: '127.0.0.1',
+  };
+}
+
+describe('SessionHandle', () => {
+  it('starts fresh: new, anonymous, empty, id = hash of its token, nothing to store', () => {
+    const handle = SessionHandle.fresh(runtime(), { userAgent: null, ip: null });
+    expect(handle.isNew).toBe(true);
+    expect(handle.id).toBe(hashToken(handle.token));
+    expect(handle.hasContent).toBe(false);
+    expect(handle.isModified).toBe(false);
+  });
+
+  it('patches only the keys it changed, and unsets deleted ones', () => {
+    const handle = SessionHandle.loaded(runtime(), 'old', stored());
+    handle.set('theme', 'light');
+    handle.delete('cart');
+    const now = new Date('2026-01-01T00:00:30Z');
+    expect(handle.toPatch(now)).toEqual({
+      set: { theme: 'light' },
+      unset: ['cart'],
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + IDLE),
+    });
+  });
+
+  it('is a touch (timestamps only) when nothing changed', () => {
+    const handle = SessionHandle.loaded(runtime(), 'old', stored());
+    expect(handle.get('theme')).toBe('dark');
+    const patch = handle.toPatch(new Date());
+    expect(Object.keys(patch).sort()).toEqual(['expiresAt', 'lastSeenAt']);
+    expect(handle.isModified).toBe(false);
+  });
+
+  it('deleting a key that is not there changes nothing', () => {
+    const handle = SessionHandle.loaded(runtime(), 'old', stored());
+    handle.delete('missing');
+    expect(handle.isModified).toBe(false);
+  });
+
+  it('refuses reserved $ keys from users but uses them for flash and CSRF', () => {
+    const handle = SessionHandle.fresh(runtime(), { userAgent: null, ip: null });
+    expect(() => handle.set('$csrf', 'x')).toThrow(/reserved/);
+    handle.flash('notice', 'hi');
+    const csrf = handle.csrfToken();
+    expect(handle.csrfToken()).toBe(csrf);
+    expect(csrf).toMatch(/^[\w-]{43}$/);
+    expect(handle.userData).toEqual({});
+    expect(handle.consumeFlash('notice')).toBe('hi');
+    expect(handle.consumeFlash('notice')).toBeUndefined();
+  });
+
+  it('regenerate deletes the stored id at once and keeps data and user', async () => {
+    const deleted: string[] = [];
+    const handle = SessionHandle.loaded(runtime(deleted), 'old', { ...stored(), userId: 'u1' });
+    const before = handle.id;
+    await handle.regenerate();
+    expect(deleted).toEqual([before]);
+    expect(handle.id).not.toBe(before);
+    expect(handle.id).toBe(hashToken(handle.token));
+    expect(handle.isStored).toBe(false);
+    expect(handle.userId).toBe('u1');
+    expect(handle.get('theme')).toBe('dark');
+  });
+
+  it('destroy deletes once and then refuses changes', async () => {
+    const deleted: string[] = [];
+    const handle = SessionHandle.loaded(runtime(deleted), 'old', stored());
+    await handle.destroy();
+    await handle.destroy();
+    expect(deleted).toHaveLength(1);
+    expect(handle.isDestroyed).toBe(true);
+    expect(() => handle.set('theme', 'x')).toThrow(/destroyed/);
+  });
+
+  it('bindUser carries the user and sign-in time in the patch', () => {
+    const handle = SessionHandle.loaded(runtime(), 'old', stored());
+    const at = new Date();
+    handle.bindUser('u9', at);
+    const patch = handle.toPatch(at);
+    expect(patch.userId).toBe('u9');
+    expect(patch.authenticatedAt).toBe(at);
+    handle.markStored(at);
+    expect(handle.isModified).toBe(false);
+    expect(handle.toPatch(at).userId).toBeUndefined();
+  });
+});
