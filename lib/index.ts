@@ -15,6 +15,7 @@ export { SessionCleanupService } from './cleanup/session-cleanup.service.js';
 export { SessionStoreUnavailableException } from './errors/session-store-unavailable.exception.js';
 
 export { SessionStore, SessionStoreCapabilityError } from './stores/session.store.js';
+export { SealedSessionStore } from './stores/sealed-session.store.js';
 export type {
   SessionData,
   SessionPatch,

@@ -6,6 +6,7 @@ import type { ResolvedSessionOptions } from '../options/session-options.interfac
 import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { guardStoreCall } from '../stores/guarded-store.js';
+import { SealedSessionStore } from '../stores/sealed-session.store.js';
 import { SessionStore } from '../stores/session.store.js';
 import { invalidSessionFields } from './session-data.validator.js';
 import type { SessionHandle } from './session.handle.js';
@@ -37,12 +38,11 @@ export class SessionCommitter {
       if (cookieSent) this.clearCookie(response);
     } else if (this.shouldCreate(handle)) {
       this.assertValid(handle);
-      await guardStoreCall('create a session', () => this.store.create(handle.toRecord(now)));
+      await this.create(handle, now);
       this.stored(handle, now, response);
     } else if (this.shouldPatch(handle) || this.shouldTouch(handle, now)) {
       this.assertValid(handle);
-      const found = await guardStoreCall('save a session', () => this.store.patch(handle.id, handle.toPatch(now)));
-      if (found) this.stored(handle, now, response);
+      if (await this.patch(handle, now)) this.stored(handle, now, response);
       else this.clearCookie(response); // deleted meanwhile (revoked, signed out): never resurrect
     } else if (this.shouldClearCookie(handle, cookieSent)) {
       this.clearCookie(response);
@@ -77,9 +77,23 @@ export class SessionCommitter {
     }
   }
 
+  private async create(handle: SessionHandle, now: Date): Promise<void> {
+    if (this.store instanceof SealedSessionStore) return; // the cookie is the record
+    await guardStoreCall('create a session', () => this.store.create(handle.toRecord(now)));
+  }
+
+  /** Writes what changed; `false` when the session was deleted meanwhile. */
+  private patch(handle: SessionHandle, now: Date): Promise<boolean> {
+    if (this.store instanceof SealedSessionStore) return Promise.resolve(true);
+    return guardStoreCall('save a session', () => this.store.patch(handle.id, handle.toPatch(now)));
+  }
+
   private stored(handle: SessionHandle, now: Date, response: HttpResponseLike): void {
     handle.markStored(now);
-    const value = this.loader.codec.sign(handle.token);
+    const value =
+      this.store instanceof SealedSessionStore
+        ? this.store.seal(handle.toRecord(now))
+        : this.loader.codec.sign(handle.token);
     appendSetCookie(response, this.serialize(value, handle.expiresAt, now));
   }
 

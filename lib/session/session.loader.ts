@@ -8,6 +8,7 @@ import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { guardStoreCall } from '../stores/guarded-store.js';
 import type { SessionRecord } from '../stores/session-record.interface.js';
+import { SealedSessionStore } from '../stores/sealed-session.store.js';
 import { SessionStore } from '../stores/session.store.js';
 import { invalidSessionFields } from './session-data.validator.js';
 import { SessionHandle } from './session.handle.js';
@@ -57,16 +58,26 @@ export class SessionLoader implements SessionRuntime {
 
   protected async read(request: HttpRequestLike): Promise<LoadedSession> {
     const value = this.cookieValue(request);
-    const token = this.codec.verify(value);
-    if (token !== null) {
-      const now = new Date();
-      const record = await guardStoreCall('read a session', () => this.store.find(hashToken(token), now));
-      if (record && this.isUsable(record, now)) {
-        return { handle: SessionHandle.loaded(this, token, record), cookieSent: true };
-      }
+    const now = new Date();
+    const found = value === undefined ? null : await this.lookUp(value, now);
+    if (found && this.isUsable(found.record, now)) {
+      return { handle: SessionHandle.loaded(this, found.token, found.record), cookieSent: true };
     }
     const origin = { userAgent: userAgent(request), ip: clientIp(request) };
     return { handle: SessionHandle.fresh(this, origin), cookieSent: value !== undefined };
+  }
+
+  /** The record a cookie value stands for: opened in place for a sealed store, else looked up. */
+  private async lookUp(value: string, now: Date): Promise<{ token: string; record: SessionRecord } | null> {
+    const store = this.store;
+    if (store instanceof SealedSessionStore) {
+      const record = store.open(value, now);
+      return record && { token: this.newToken(), record };
+    }
+    const token = this.codec.verify(value);
+    if (token === null) return null;
+    const record = await guardStoreCall('read a session', () => store.find(hashToken(token), now));
+    return record && { token, record };
   }
 
   /** Idle and absolute timeouts as configured now, whatever the store computed before. */
