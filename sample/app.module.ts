@@ -1,0 +1,57 @@
+import { Module, ValidationPipe } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SessionEntity, SessionModule, sessionMigrations } from '../lib/index.js';
+import { AccountController } from './account.controller.js';
+import { UsersService } from './users.service.js';
+
+/** What the sample needs from its environment (see `main.ts`). */
+export interface AppModuleOptions {
+  /** `postgres://` URL of the database holding the `sessions` table. */
+  databaseUrl: string;
+  /** Postgres schema for the tables; the server's default (`public`) when omitted. */
+  schema?: string;
+  /** Signs the session cookies: at least 32 characters (`openssl rand -base64 48`). */
+  sessionSecret: string;
+}
+
+/**
+ * The sample app, wired the way DESIGN §1 shows: TypeORM with the sessions entity and its
+ * migrations (never `synchronize`), and `SessionModule`. `register()` takes the database and
+ * secret so that `main.ts` and the e2e test can each pass their own.
+ */
+@Module({})
+export class AppModule {
+  static register(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: options.databaseUrl,
+          ...(options.schema === undefined ? {} : { schema: options.schema }),
+          entities: [SessionEntity],
+          migrations: [...sessionMigrations],
+          migrationsRun: true,
+        }),
+        SessionModule.forRoot({
+          secret: options.sessionSecret,
+          idleTimeout: '30m',
+          absoluteTimeout: '7d',
+          // This sample serves plain http on 127.0.0.1, where a Secure cookie would never be
+          // sent back. Behind https (every real deployment) keep the default, `secure: true`.
+          cookie: { secure: false },
+        }),
+      ],
+      controllers: [AccountController],
+      providers: [
+        UsersService,
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }),
+        },
+      ],
+    };
+  }
+}
