@@ -46,7 +46,8 @@ export const SESSION_MESSAGES = {
   invalidUserId: () => 'nestjs-sessions: signIn() needs a non-empty string userId.',
   notASession: () =>
     'nestjs-sessions: SessionService needs the session given by @Session() (or SessionService.get()).',
-  cleanupFailed: () => 'nestjs-sessions: expired-session sweep failed; retrying at the next interval.',
+  cleanupFailed: () =>
+    'nestjs-sessions: expired-session sweep failed; retrying at the next interval.',
   unsupportedDriver: (driver: string) =>
     `nestjs-sessions: TypeOrmSessionStore does not support the '${driver}' driver yet; use postgres ` +
     'or pass another store.',

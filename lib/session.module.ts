@@ -5,7 +5,10 @@ import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
 import { SessionStoreUnavailableFilter } from './errors/session-store-unavailable.filter.js';
 import { AuthGuard } from './guards/auth.guard.js';
 import { SessionInterceptor } from './interceptors/session.interceptor.js';
-import type { ResolvedSessionOptions, SessionModuleOptions } from './options/session-options.interface.js';
+import type {
+  ResolvedSessionOptions,
+  SessionModuleOptions,
+} from './options/session-options.interface.js';
 import { resolveSessionOptions } from './options/session-options.resolver.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.constants.js';
 import { SESSION_MESSAGES } from './session.messages.js';

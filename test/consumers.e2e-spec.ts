@@ -38,7 +38,11 @@ function buildConsumer(format: 'commonjs' | 'module'): string {
 
 describe('the built package in a consumer app', () => {
   beforeAll(() => {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')]);
+    execFileSync(process.execPath, [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+    ]);
     linkPackage();
   }, 120_000);
 
@@ -47,13 +51,17 @@ describe('the built package in a consumer app', () => {
   it.each([
     ['commonjs', 'commonjs'],
     ['module', 'esm'],
-  ] as const)('works from a %s build (type-checked against dist/*.d.ts)', (format, expected) => {
-    const main = buildConsumer(format);
-    const output = execFileSync(process.execPath, [main], { encoding: 'utf8', timeout: 30_000 });
-    expect(JSON.parse(output.trim())).toEqual({
-      format: expected,
-      anonymous: 401,
-      me: { userId: 'u-42', theme: 'dark' },
-    });
-  }, 120_000);
+  ] as const)(
+    'works from a %s build (type-checked against dist/*.d.ts)',
+    (format, expected) => {
+      const main = buildConsumer(format);
+      const output = execFileSync(process.execPath, [main], { encoding: 'utf8', timeout: 30_000 });
+      expect(JSON.parse(output.trim())).toEqual({
+        format: expected,
+        anonymous: 401,
+        me: { userId: 'u-42', theme: 'dark' },
+      });
+    },
+    120_000,
+  );
 });

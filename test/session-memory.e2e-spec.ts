@@ -28,7 +28,10 @@ describe.each(ADAPTERS)('sessions on the memory store (%s)', (adapter) => {
   });
 
   it('signs in, serves the session, signs out', async () => {
-    const login = await request(app.getHttpServer()).post('/login').send({ userId: 'u1' }).expect(200);
+    const login = await request(app.getHttpServer())
+      .post('/login')
+      .send({ userId: 'u1' })
+      .expect(200);
     const cookie = cookieFrom(login);
     expect(cookie).toBeDefined();
     const me = await request(app.getHttpServer()).get('/me').set('Cookie', cookie!).expect(200);
@@ -41,9 +44,15 @@ describe.each(ADAPTERS)('sessions on the memory store (%s)', (adapter) => {
   it('keeps a flash set before an HttpException', async () => {
     const first = await request(app.getHttpServer()).post('/flash-then-fail').expect(404);
     const cookie = cookieFrom(first)!;
-    const second = await request(app.getHttpServer()).get('/flash').set('Cookie', cookie).expect(200);
+    const second = await request(app.getHttpServer())
+      .get('/flash')
+      .set('Cookie', cookie)
+      .expect(200);
     expect(second.body).toEqual({ notice: 'saved before the error' });
-    const third = await request(app.getHttpServer()).get('/flash').set('Cookie', cookie).expect(200);
+    const third = await request(app.getHttpServer())
+      .get('/flash')
+      .set('Cookie', cookie)
+      .expect(200);
     expect(third.body).toEqual({ notice: null });
   });
 });

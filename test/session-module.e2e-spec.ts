@@ -25,7 +25,10 @@ class FeatureController {
 }
 
 /** A feature module that uses the global SessionModule's AuthGuard as its APP_GUARD. */
-@Module({ controllers: [FeatureController], providers: [{ provide: APP_GUARD, useClass: AuthGuard }] })
+@Module({
+  controllers: [FeatureController],
+  providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+})
 class FeatureModule {}
 
 class ThemeData {
@@ -57,7 +60,10 @@ describe.each(ADAPTERS)('SessionModule (%s)', (adapter) => {
       ],
       controllers: [AccountController],
     });
-    const login = await request(app.getHttpServer()).post('/login').send({ userId: 'a' }).expect(200);
+    const login = await request(app.getHttpServer())
+      .post('/login')
+      .send({ userId: 'a' })
+      .expect(200);
     await request(app.getHttpServer()).get('/me').set('Cookie', cookieFrom(login)!).expect(200);
   });
 
@@ -77,7 +83,10 @@ describe.each(ADAPTERS)('SessionModule (%s)', (adapter) => {
 
   it('is global: AuthGuard works as APP_GUARD in another module, and @Public() exempts', async () => {
     app = await createHttpApp(adapter, {
-      imports: [SessionModule.forRoot({ secret, store: new MemorySessionStore(), cleanup: false }), FeatureModule],
+      imports: [
+        SessionModule.forRoot({ secret, store: new MemorySessionStore(), cleanup: false }),
+        FeatureModule,
+      ],
     });
     await request(app.getHttpServer()).get('/feature/private').expect(401);
     await request(app.getHttpServer()).get('/feature/open').expect(200);
@@ -86,13 +95,24 @@ describe.each(ADAPTERS)('SessionModule (%s)', (adapter) => {
   it('answers a browser with 303 to loginPath and an API client with 401', async () => {
     app = await createHttpApp(adapter, {
       imports: [
-        SessionModule.forRoot({ secret, store: new MemorySessionStore(), loginPath: '/signin', cleanup: false }),
+        SessionModule.forRoot({
+          secret,
+          store: new MemorySessionStore(),
+          loginPath: '/signin',
+          cleanup: false,
+        }),
       ],
       controllers: [AccountController],
     });
-    const browser = await request(app.getHttpServer()).get('/me').set('Accept', 'text/html,*/*').expect(303);
+    const browser = await request(app.getHttpServer())
+      .get('/me')
+      .set('Accept', 'text/html,*/*')
+      .expect(303);
     expect(browser.headers.location).toBe('/signin');
-    const api = await request(app.getHttpServer()).get('/me').set('Accept', 'application/json').expect(401);
+    const api = await request(app.getHttpServer())
+      .get('/me')
+      .set('Accept', 'application/json')
+      .expect(401);
     expect(api.body).toMatchObject({ statusCode: 401, message: 'Sign-in required.' });
   });
 

@@ -38,7 +38,12 @@ describe.each(ADAPTERS)('sessions on PostgreSQL through TypeORM (%s)', (adapter)
     app = await createHttpApp(adapter, {
       imports: [
         TypeOrmModule.forRoot(schema.typeOrmOptions),
-        SessionModule.forRoot({ secret, idleTimeout: '30m', absoluteTimeout: '7d', cleanup: false }),
+        SessionModule.forRoot({
+          secret,
+          idleTimeout: '30m',
+          absoluteTimeout: '7d',
+          cleanup: false,
+        }),
       ],
       controllers: [AccountController],
     });
@@ -73,24 +78,24 @@ describe.each(ADAPTERS)('sessions on PostgreSQL through TypeORM (%s)', (adapter)
     expect(cookie).toMatch(/; Secure/);
     expect(cookie).toMatch(/; SameSite=Lax/);
     expect(cookie).toMatch(/; Path=\//);
-    const maxAge = Number(/Max-Age=(\d+)/.exec(cookie!)![1]);
+    const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)![1]);
     expect(maxAge).toBeGreaterThan(30 * 60 - 5);
     expect(maxAge).toBeLessThanOrEqual(30 * 60);
     const [row] = await db.query(`SELECT expires_at FROM ${table}`);
-    const expires = new Date(/Expires=([^;]+)/.exec(cookie!)![1]!).getTime();
+    const expires = new Date(/Expires=([^;]+)/.exec(cookie)![1]).getTime();
     expect(Math.abs(expires - new Date(row.expires_at).getTime())).toBeLessThan(1000);
   });
 
   it('stores the SHA-256 of the token, never the token itself', async () => {
     const cookie = await login();
-    const token = cookie.slice('sid='.length).split('.')[0]!;
+    const token = cookie.slice('sid='.length).split('.')[0];
     const rows: { id: string; dump: string }[] = await db.query(
       `SELECT id, row_to_json(s)::text AS dump FROM ${table} s`,
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.id).toBe(createHash('sha256').update(token).digest('base64url'));
-    expect(rows[0]!.dump).not.toContain(token);
-    expect(rows[0]!.dump).not.toContain(cookie.split('=')[1]!.split('.')[1]);
+    expect(rows[0].id).toBe(createHash('sha256').update(token).digest('base64url'));
+    expect(rows[0].dump).not.toContain(token);
+    expect(rows[0].dump).not.toContain(cookie.split('=')[1].split('.')[1]);
   });
 
   it('kills the pre-login cookie at sign-in and keeps the data (no session fixation)', async () => {
@@ -145,7 +150,9 @@ describe.each(ADAPTERS)('sessions on PostgreSQL through TypeORM (%s)', (adapter)
   it('the sweep removes expired rows and keeps live ones', async () => {
     await login('u1');
     await login('u2');
-    await db.query(`UPDATE ${table} SET expires_at = now() - interval '1 second' WHERE user_id = 'u1'`);
+    await db.query(
+      `UPDATE ${table} SET expires_at = now() - interval '1 second' WHERE user_id = 'u1'`,
+    );
     expect(await app.get(SessionService).deleteExpired()).toBe(1);
     expect(await db.query(`SELECT user_id FROM ${table}`)).toEqual([{ user_id: 'u2' }]);
   });
@@ -159,7 +166,10 @@ describe.each(ADAPTERS)('sessions on PostgreSQL through TypeORM (%s)', (adapter)
     expect(list.body).toHaveLength(3);
     expect(list.body[0]).toMatchObject({ userAgent: 'jest-e2e', ip: expect.any(String) });
     const secondId = (await http().get('/me').set('Cookie', second).expect(200)).body.id;
-    await http().post(`/sessions/${encodeURIComponent(secondId)}/revoke`).set('Cookie', first).expect(204);
+    await http()
+      .post(`/sessions/${encodeURIComponent(secondId)}/revoke`)
+      .set('Cookie', first)
+      .expect(204);
     await http().get('/me').set('Cookie', second).expect(401);
     const revoked = await http().post('/sessions/revoke-others').set('Cookie', first).expect(200);
     expect(revoked.body).toEqual({ revoked: 1 });

@@ -23,7 +23,8 @@ describe('SessionTokenCodec', () => {
   it('refuses a changed token, a changed signature and garbage', () => {
     const token = codec.generate();
     const cookie = codec.sign(token);
-    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
+    const flip = (s: string, i: number) =>
+      s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
     expect(codec.verify(flip(cookie, 0))).toBeNull();
     expect(codec.verify(flip(cookie, 60))).toBeNull();
     for (const garbage of [undefined, '', '.', token, `${token}.`, `${cookie}x`, 'é'.repeat(87)]) {

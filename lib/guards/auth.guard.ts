@@ -1,4 +1,10 @@
-import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { acceptsHtml, setResponseHeader } from '../http/http-exchange.util.js';
@@ -50,7 +56,10 @@ export class AuthGuard implements CanActivate {
     const { loginPath } = this.options;
     if (loginPath !== undefined && acceptsHtml(http.getRequest<HttpRequestLike>())) {
       setResponseHeader(http.getResponse<object>(), 'Location', loginPath);
-      throw new HttpException({ statusCode: HttpStatus.SEE_OTHER, location: loginPath }, HttpStatus.SEE_OTHER);
+      throw new HttpException(
+        { statusCode: HttpStatus.SEE_OTHER, location: loginPath },
+        HttpStatus.SEE_OTHER,
+      );
     }
     throw new UnauthorizedException(SESSION_MESSAGES.unauthenticated());
   }

@@ -13,10 +13,19 @@ describe('parseDuration', () => {
     expect(parseDuration(input)).toBe(expected);
   });
 
-  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY, '', '30', '5 minutes', '-1m', 'm', null, {}])(
-    'rejects %p',
-    (input) => {
-      expect(parseDuration(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    0,
+    -5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    '',
+    '30',
+    '5 minutes',
+    '-1m',
+    'm',
+    null,
+    {},
+  ])('rejects %p', (input) => {
+    expect(parseDuration(input)).toBeUndefined();
+  });
 });

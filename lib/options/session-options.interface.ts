@@ -68,5 +68,6 @@ export interface ResolvedSessionOptions {
   saveUninitialized: boolean;
   dataClass: (new () => object) | undefined;
   loginPath: string | undefined;
-  cleanup: { interval: number; batchSize: number } | false;
+  /** `enabled: false` when the option was `false`: no schedule, but `deleteExpired()` still works. */
+  cleanup: { enabled: boolean; interval: number; batchSize: number };
 }

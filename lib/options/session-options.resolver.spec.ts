@@ -21,11 +21,18 @@ describe('resolveSessionOptions', () => {
       idleTimeout: 86_400_000,
       absoluteTimeout: 604_800_000,
       touchInterval: 60_000,
-      cookie: { name: 'sid', httpOnly: true, secure: true, sameSite: 'lax', path: '/', domain: undefined },
+      cookie: {
+        name: 'sid',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'lax',
+        path: '/',
+        domain: undefined,
+      },
       saveUninitialized: false,
       dataClass: undefined,
       loginPath: undefined,
-      cleanup: { interval: 600_000, batchSize: 1000 },
+      cleanup: { enabled: true, interval: 600_000, batchSize: 1000 },
     });
   });
 
@@ -53,12 +60,16 @@ describe('resolveSessionOptions', () => {
       path: '/',
       domain: 'example.com',
     });
-    expect(resolved.cleanup).toEqual({ interval: 600_000, batchSize: 50 });
+    expect(resolved.cleanup).toEqual({ enabled: true, interval: 600_000, batchSize: 50 });
     expect(resolved.loginPath).toBe('/login');
   });
 
   it('turns the sweep off with cleanup: false', () => {
-    expect(resolveSessionOptions({ secret, cleanup: false }).cleanup).toBe(false);
+    expect(resolveSessionOptions({ secret, cleanup: false }).cleanup).toEqual({
+      enabled: false,
+      interval: 600_000,
+      batchSize: 1000,
+    });
   });
 
   it.each([

@@ -21,7 +21,10 @@ export function resolveSessionOptions(input: SessionModuleOptions): ResolvedSess
 
   const defaults = DEFAULT_SESSION_OPTIONS;
   const cookie = { ...defaults.cookie, domain: undefined, ...defined(input.cookie) };
-  const cleanup = input.cleanup !== false && { ...defaults.cleanup, ...defined(input.cleanup) };
+  const cleanup = {
+    ...defaults.cleanup,
+    ...(input.cleanup === false ? {} : defined(input.cleanup)),
+  };
   return {
     secrets: Object.freeze([input.secret].flat()),
     store: input.store,
@@ -32,7 +35,11 @@ export function resolveSessionOptions(input: SessionModuleOptions): ResolvedSess
     saveUninitialized: input.saveUninitialized ?? defaults.saveUninitialized,
     dataClass: input.dataClass,
     loginPath: input.loginPath,
-    cleanup: cleanup && { interval: ms(cleanup.interval), batchSize: cleanup.batchSize },
+    cleanup: {
+      enabled: input.cleanup !== false,
+      interval: ms(cleanup.interval),
+      batchSize: cleanup.batchSize,
+    },
   };
 }
 
@@ -43,8 +50,10 @@ function ms(duration: unknown): number {
 function findProblems(input: SessionModuleOptions): string[] {
   if (typeof input !== 'object' || input === null) return [SESSION_MESSAGES.optionSecret()];
   const schema: SessionOptionsSchema = Object.assign(new SessionOptionsSchema(), input);
-  if (isPlainObject(input.cookie)) schema.cookie = Object.assign(new SessionCookieSchema(), input.cookie);
-  if (isPlainObject(input.cleanup)) schema.cleanup = Object.assign(new SessionCleanupSchema(), input.cleanup);
+  if (isPlainObject(input.cookie))
+    schema.cookie = Object.assign(new SessionCookieSchema(), input.cookie);
+  if (isPlainObject(input.cleanup))
+    schema.cleanup = Object.assign(new SessionCleanupSchema(), input.cleanup);
 
   const errors = validateSync(schema, { whitelist: true, forbidNonWhitelisted: true });
   const problems = errors.flatMap((error) => describe(error, ''));
@@ -78,5 +87,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** A copy without the keys whose value is `undefined`, so they do not mask defaults. */
 function defined<T extends object>(value: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(value ?? {}).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
 }

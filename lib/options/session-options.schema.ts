@@ -88,6 +88,8 @@ export class SessionOptionsSchema {
   @IsOptional() @ValidateNested() cookie?: unknown;
   @IsOptional() @IsBoolean() saveUninitialized?: unknown;
   @IsOptional() @Validate(IsClassConstraint) dataClass?: unknown;
-  @IsOptional() @Matches(/^\//, { message: SESSION_MESSAGES.optionLoginPath() }) loginPath?: unknown;
+  @IsOptional()
+  @Matches(/^\//, { message: SESSION_MESSAGES.optionLoginPath() })
+  loginPath?: unknown;
   @IsOptional() @ValidateIf((_, v: unknown) => v !== false) @ValidateNested() cleanup?: unknown;
 }

@@ -61,7 +61,9 @@ export class SessionCommitter {
 
   /** A stored, unchanged session whose expiry was last written `touchInterval` ago or more. */
   protected shouldTouch(handle: SessionHandle, now: Date): boolean {
-    return handle.isStored && now.getTime() - handle.lastSeenAt.getTime() >= this.options.touchInterval;
+    return (
+      handle.isStored && now.getTime() - handle.lastSeenAt.getTime() >= this.options.touchInterval
+    );
   }
 
   /** The browser holds a cookie for a session that is not (or no longer) stored. */

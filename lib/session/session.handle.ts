@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { hashToken } from '../cookie/session-token.codec.js';
 import { CSRF_KEY, FLASH_KEY_PREFIX, RESERVED_KEY_PREFIX } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
-import type { SessionData, SessionPatch, SessionRecord } from '../stores/session-record.interface.js';
+import type {
+  SessionData,
+  SessionPatch,
+  SessionRecord,
+} from '../stores/session-record.interface.js';
 import type { Session } from './session.interface.js';
 
 /** What a handle needs from the module to act on the store by itself. */
@@ -35,7 +39,10 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     private stored: boolean,
   ) {}
 
-  static fresh(runtime: SessionRuntime, origin: Pick<SessionRecord, 'userAgent' | 'ip'>): SessionHandle {
+  static fresh(
+    runtime: SessionRuntime,
+    origin: Pick<SessionRecord, 'userAgent' | 'ip'>,
+  ): SessionHandle {
     const token = runtime.newToken();
     const now = new Date();
     const record: SessionRecord = {
@@ -165,7 +172,9 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     if (this.changedKeys.size > 0) {
       const keys = [...this.changedKeys];
       const data = this.record.data;
-      patch.set = Object.fromEntries(keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
+      patch.set = Object.fromEntries(
+        keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]),
+      );
       patch.unset = keys.filter((k) => data[k] === undefined);
     }
     if (this.userChanged) {
@@ -185,7 +194,11 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   }
 
   private stamp(now: Date): SessionRecord {
-    return { ...this.record, lastSeenAt: now, expiresAt: this.runtime.expiryOf(this.record.createdAt, now) };
+    return {
+      ...this.record,
+      lastSeenAt: now,
+      expiresAt: this.runtime.expiryOf(this.record.createdAt, now),
+    };
   }
 
   private write(key: string, value: unknown): void {

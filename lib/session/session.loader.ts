@@ -68,7 +68,10 @@ export class SessionLoader implements SessionRuntime {
   }
 
   /** The record a cookie value stands for: opened in place for a sealed store, else looked up. */
-  private async lookUp(value: string, now: Date): Promise<{ token: string; record: SessionRecord } | null> {
+  private async lookUp(
+    value: string,
+    now: Date,
+  ): Promise<{ token: string; record: SessionRecord } | null> {
     const store = this.store;
     if (store instanceof SealedSessionStore) {
       const record = store.open(value, now);

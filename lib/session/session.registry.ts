@@ -18,7 +18,10 @@ interface Entry {
  */
 const entries = new WeakMap<object, Entry>();
 
-export function rememberSession(request: object, load: () => Promise<LoadedSession>): Promise<LoadedSession> {
+export function rememberSession(
+  request: object,
+  load: () => Promise<LoadedSession>,
+): Promise<LoadedSession> {
   const existing = entries.get(request);
   if (existing) return existing.promise;
   const entry: Entry = { promise: load() };

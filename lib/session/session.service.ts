@@ -24,7 +24,9 @@ export class SessionService {
   ) {}
 
   /** The current request's session, for an app's own guards and interceptors. */
-  async get<T extends object = Record<string, unknown>>(context: ExecutionContext): Promise<Session<T>> {
+  async get<T extends object = Record<string, unknown>>(
+    context: ExecutionContext,
+  ): Promise<Session<T>> {
     const { handle } = await this.loader.load(context.switchToHttp().getRequest<HttpRequestLike>());
     return handle as unknown as Session<T>;
   }
@@ -79,7 +81,7 @@ export class SessionService {
   }
 
   private handleOf(session: Session<object>): SessionHandle {
-    if (session instanceof SessionHandle) return session;
+    if (session instanceof SessionHandle) return session as SessionHandle;
     throw new Error(SESSION_MESSAGES.notASession());
   }
 }

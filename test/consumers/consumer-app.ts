@@ -3,7 +3,13 @@
 import 'reflect-metadata';
 import { Body, Controller, Get, Module, Post, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AuthGuard, MemorySessionStore, Session, SessionModule, SessionService } from 'nestjs-sessions';
+import {
+  AuthGuard,
+  MemorySessionStore,
+  Session,
+  SessionModule,
+  SessionService,
+} from 'nestjs-sessions';
 
 @Controller()
 class AppController {

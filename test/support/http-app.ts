@@ -8,14 +8,19 @@ export type AdapterName = 'express' | 'fastify';
 export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
 
 /** A Nest app on the given HTTP adapter, initialised and ready for supertest. */
-export async function createHttpApp(adapter: AdapterName, metadata: ModuleMetadata): Promise<INestApplication> {
+export async function createHttpApp(
+  adapter: AdapterName,
+  metadata: ModuleMetadata,
+): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   if (adapter === 'express') {
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     return app;
   }
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: false,
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

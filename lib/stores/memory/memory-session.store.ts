@@ -1,4 +1,4 @@
-import type { SessionPatch, SessionRecord } from '../session-record.interface.js';
+import type { SessionData, SessionPatch, SessionRecord } from '../session-record.interface.js';
 import { SessionStore } from '../session.store.js';
 
 /** @publicApi */
@@ -40,7 +40,7 @@ export class MemorySessionStore extends SessionStore {
 
   create(record: SessionRecord): Promise<void> {
     this.remove(record.id);
-    this.put(structuredClone(record));
+    this.put({ ...record, data: asJson(record.data) });
     while (this.sessions.size > this.maxEntries) {
       this.remove(this.sessions.keys().next().value as string);
     }
@@ -50,7 +50,7 @@ export class MemorySessionStore extends SessionStore {
   patch(id: string, patch: SessionPatch): Promise<boolean> {
     const record = this.live(id, new Date());
     if (!record) return Promise.resolve(false);
-    const data = { ...record.data, ...structuredClone(patch.set) };
+    const data = { ...record.data, ...asJson(patch.set ?? {}) };
     for (const key of patch.unset ?? []) delete data[key];
     this.remove(id);
     this.put({
@@ -120,4 +120,9 @@ export class MemorySessionStore extends SessionStore {
     ids?.delete(id);
     if (ids?.size === 0) this.byUser.delete(record.userId);
   }
+}
+
+/** A copy that went through JSON, as in every other store: what comes back is what a database keeps. */
+function asJson(data: SessionData): SessionData {
+  return JSON.parse(JSON.stringify(data)) as SessionData;
 }

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { SessionData, SessionPatch, SessionRecord } from '../session-record.interface.js';
+
+/** A row of the `sessions` table as `pg` returns it (timestamptz → Date, jsonb → parsed). */
+export interface SessionRow {
+  id: string;
+  user_id: string | null;
+  data: SessionData;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  authenticated_at: Date | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+/** One parameterised statement. */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
+
+const COLUMNS =
+  'id, user_id, data, created_at, last_seen_at, expires_at, authenticated_at, user_agent, ip';
+
+/** Maps a row to a record by hand (no entity hydration on the hot path). */
+export function toSessionRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    data: row.data,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    authenticatedAt: row.authenticated_at,
+    userAgent: row.user_agent,
+    ip: row.ip,
+  };
+}
+
+/**
+ * The advisory-lock key of the sweep on one table: a fixed signed 64-bit number derived from
+ * the table's quoted path, so instances sharing a table share the key and other tables
+ * (another schema, another app) do not contend.
+ */
+export function sweepLockKey(table: string): string {
+  const digest = createHash('sha256').update(`nestjs-sessions:sweep:${table}`).digest();
+  return digest.readBigInt64BE(0).toString();
+}
+
+/**
+ * The SQL of `TypeOrmSessionStore` on PostgreSQL, for one table path (already quoted).
+ * Every method is exactly one statement.
+ */
+export class PostgresSessionSql {
+  readonly find: string;
+  readonly create: string;
+  readonly delete: string;
+  readonly findByUser: string;
+  readonly deleteByUser: string;
+  readonly deleteByUserExcept: string;
+  /**
+   * One statement, so one implicit transaction: the scalar subquery is an InitPlan run
+   * once before the scan, taking the transaction-level advisory lock; when another
+   * instance holds it, nothing is selected. The lock is released at the statement's
+   * commit; `SKIP LOCKED` leaves rows a concurrent request is updating.
+   */
+  readonly deleteExpired: string;
+
+  constructor(private readonly table: string) {
+    this.find = `SELECT ${COLUMNS} FROM ${table} WHERE id = $1 AND expires_at > $2`;
+    this.create =
+      `INSERT INTO ${table} (${COLUMNS}) ` + 'VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9)';
+    this.delete = `DELETE FROM ${table} WHERE id = $1`;
+    this.findByUser =
+      `SELECT ${COLUMNS} FROM ${table} WHERE user_id = $1 AND expires_at > $2 ` +
+      'ORDER BY created_at, id';
+    this.deleteByUser = `DELETE FROM ${table} WHERE user_id = $1`;
+    this.deleteByUserExcept = `DELETE FROM ${table} WHERE user_id = $1 AND id <> $2`;
+    this.deleteExpired =
+      `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} ` +
+      `WHERE expires_at <= $1 AND (SELECT pg_try_advisory_xact_lock(${sweepLockKey(table)})) ` +
+      'ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)';
+  }
+
+  createParams(record: SessionRecord): unknown[] {
+    return [
+      record.id,
+      record.userId,
+      JSON.stringify(record.data),
+      record.createdAt,
+      record.lastSeenAt,
+      record.expiresAt,
+      record.authenticatedAt,
+      record.userAgent,
+      record.ip,
+    ];
+  }
+
+  /**
+   * One UPDATE of the live row. Data keys are merged in SQL (`||` then `-`), so concurrent
+   * patches of different keys all survive; a touch (no `set`, no `unset`) leaves the data
+   * column out of the statement altogether.
+   */
+  patch(id: string, patch: SessionPatch, now: Date): SqlStatement {
+    const params: unknown[] = [id, now, patch.lastSeenAt, patch.expiresAt];
+    const assignments = ['last_seen_at = $3', 'expires_at = $4'];
+    const param = (value: unknown): string => `$${params.push(value)}`;
+    const hasSet = patch.set !== undefined && Object.keys(patch.set).length > 0;
+    const hasUnset = patch.unset !== undefined && patch.unset.length > 0;
+    if (hasSet || hasUnset) {
+      let data = 'data';
+      if (hasSet) data = `${data} || ${param(JSON.stringify(patch.set))}::jsonb`;
+      if (hasUnset) data = `(${data}) - ${param(patch.unset)}::text[]`;
+      assignments.push(`data = ${data}`);
+    }
+    if (patch.userId !== undefined) assignments.push(`user_id = ${param(patch.userId)}`);
+    if (patch.authenticatedAt !== undefined) {
+      assignments.push(`authenticated_at = ${param(patch.authenticatedAt)}`);
+    }
+    const sql =
+      `UPDATE ${this.table} SET ${assignments.join(', ')} ` + 'WHERE id = $1 AND expires_at > $2';
+    return { sql, params };
+  }
+}
