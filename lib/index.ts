@@ -1,6 +1,7 @@
 export { SessionModule } from './session.module.js';
 export type {
   Duration,
+  SessionCacheOptions,
   SessionCleanupOptions,
   SessionCookieOptions,
   SessionModuleOptions,
@@ -18,12 +19,16 @@ export { SessionStore, SessionStoreCapabilityError } from './stores/session.stor
 export { SealedSessionStore } from './stores/sealed-session.store.js';
 export type {
   SessionData,
+  SessionInvalidation,
+  SessionInvalidationListener,
   SessionPatch,
   SessionRecord,
   SessionSummary,
 } from './stores/session-record.interface.js';
 export { MemorySessionStore } from './stores/memory/memory-session.store.js';
 export type { MemorySessionStoreOptions } from './stores/memory/memory-session.store.js';
+export { CookieSessionStore } from './stores/cookie/cookie-session.store.js';
+export type { CookieSessionStoreOptions } from './stores/cookie/cookie-session.store.js';
 export { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
 export { SessionEntity } from './stores/typeorm/session.entity.js';
 export { sessionMigrations } from '../migrations/index.js';

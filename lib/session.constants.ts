@@ -25,4 +25,14 @@ export const DEFAULT_SESSION_OPTIONS = {
   cookie: { name: 'sid', httpOnly: true, secure: true, sameSite: 'lax', path: '/' },
   saveUninitialized: false,
   cleanup: { interval: '10m', batchSize: 1000 },
+  cache: { ttl: '5s', maxEntries: 10_000 },
 } as const;
+
+/** Request header `CsrfGuard` reads the CSRF token from. */
+export const CSRF_HEADER = 'x-csrf-token';
+/** Form (body) field `CsrfGuard` reads the CSRF token from. */
+export const CSRF_FIELD = '_csrf';
+/** Methods `CsrfGuard` lets through unchecked: they must not change anything. */
+export const CSRF_SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
+/** `Sec-Fetch-Site` values `CsrfGuard` accepts: the app's own pages, or the user's own action. */
+export const CSRF_TRUSTED_FETCH_SITES: readonly string[] = ['same-origin', 'none'];

@@ -36,6 +36,9 @@ export const SESSION_MESSAGES = {
   discardedSessionData: (fields: readonly string[]) =>
     `nestjs-sessions: stored session data failed validation of dataClass on: ${fields.join(', ')}; ` +
     'the session was discarded and the request treated as anonymous.',
+  discardedNonObjectSessionData: (kind: string) =>
+    `nestjs-sessions: stored session data is ${kind}, not a JSON object; ` +
+    'the session was discarded and the request treated as anonymous.',
   reservedKey: (key: string) =>
     `nestjs-sessions: session keys starting with '$' are reserved (got '${key}').`,
   sessionDestroyed: () =>
@@ -46,12 +49,43 @@ export const SESSION_MESSAGES = {
   invalidUserId: () => 'nestjs-sessions: signIn() needs a non-empty string userId.',
   notASession: () =>
     'nestjs-sessions: SessionService needs the session given by @Session() (or SessionService.get()).',
+  cacheChannelDown: () =>
+    'nestjs-sessions: the session cache lost its invalidation channel; reading every session ' +
+    'from the store until it is back.',
+  optionCacheStore: () =>
+    '`cache` needs a server-side store that can publish invalidations (TypeORM on PostgreSQL, ' +
+    'Redis, memory); a sealed cookie store has nothing to cache.',
   cleanupFailed: () =>
     'nestjs-sessions: expired-session sweep failed; retrying at the next interval.',
   unsupportedDriver: (driver: string) =>
-    `nestjs-sessions: TypeOrmSessionStore does not support the '${driver}' driver yet; use postgres ` +
-    'or pass another store.',
+    `nestjs-sessions: TypeOrmSessionStore does not support the '${driver}' driver; use postgres, ` +
+    'mariadb, mysql or better-sqlite3, or pass another store.',
   sessionEntityMissing: () =>
     'nestjs-sessions: SessionEntity is not registered on the DataSource given to ' +
     'TypeOrmSessionStore. Add it to `entities` (and `...sessionMigrations` to `migrations`).',
+  portableSessionEntityMissing: (driver: string) =>
+    `nestjs-sessions: on '${driver}', TypeOrmSessionStore needs PortableSessionEntity (SessionEntity ` +
+    'has Postgres-only column types) registered on its DataSource. Add it to `entities` (and ' +
+    '`...sessionMigrations` to `migrations`).',
+  cookieStoreSecret: () =>
+    'nestjs-sessions: CookieSessionStore needs `secret`: a string of at least 32 characters, or a ' +
+    'non-empty array of such strings (newest first). Generate one with `openssl rand -base64 48`.',
+  cookieStoreTooLarge: (size: number, limit: number) =>
+    `nestjs-sessions: the sealed session is ${size} bytes, over CookieSessionStore's limit of ` +
+    `${limit} (browsers drop cookies past ~4 KB). Store less in the session (keep ids, not ` +
+    'objects) or use a server-side store (TypeORM, Redis).',
+  memoryStoreInProduction: () =>
+    'nestjs-sessions: MemorySessionStore is in use with NODE_ENV=production. Its sessions are ' +
+    'lost on restart and not shared between instances; use TypeOrmSessionStore or RedisSessionStore.',
+  csrfCrossSite: () =>
+    'CSRF check failed: the request was sent by another site (Origin / Sec-Fetch-Site). ' +
+    "Submit forms and API calls from this app's own pages.",
+  csrfNoSessionToken: () =>
+    'CSRF check failed: this session has no CSRF token yet. Render session.csrfToken() into the ' +
+    'page (a `_csrf` form field) or hand it to the client before any unsafe request, then retry.',
+  csrfTokenMissing: () =>
+    "CSRF check failed: no CSRF token. Send session.csrfToken() in the 'x-csrf-token' header " +
+    "or a '_csrf' form field.",
+  csrfTokenMismatch: () =>
+    "CSRF check failed: the CSRF token does not match this session's. Reload the page and retry.",
 } as const;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { CachedSessionStore } from './cache/cached-session.store.js';
 import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
 import { SessionStoreUnavailableFilter } from './errors/session-store-unavailable.filter.js';
 import { AuthGuard } from './guards/auth.guard.js';
@@ -36,9 +37,9 @@ import { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
       provide: SessionStore,
       inject: [RESOLVED_SESSION_OPTIONS, { token: DataSource, optional: true }],
       useFactory: (options: ResolvedSessionOptions, dataSource?: DataSource) => {
-        if (options.store) return options.store;
-        if (!dataSource) throw new Error(SESSION_MESSAGES.noDataSource());
-        return new TypeOrmSessionStore(dataSource);
+        const store = options.store ?? defaultStore(dataSource);
+        const { enabled, ttl, maxEntries } = options.cache;
+        return enabled ? new CachedSessionStore(store, ttl, maxEntries) : store;
       },
     },
     SessionLoader,
@@ -52,3 +53,8 @@ import { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
   exports: [RESOLVED_SESSION_OPTIONS, SessionStore, SessionLoader, SessionService, AuthGuard],
 })
 export class SessionModule extends ConfigurableModuleClass {}
+
+function defaultStore(dataSource: DataSource | undefined): SessionStore {
+  if (!dataSource) throw new Error(SESSION_MESSAGES.noDataSource());
+  return new TypeOrmSessionStore(dataSource);
+}

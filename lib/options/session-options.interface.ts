@@ -27,6 +27,14 @@ export interface SessionCleanupOptions {
   batchSize?: number;
 }
 
+/** @publicApi */
+export interface SessionCacheOptions {
+  /** How long a session read from the store is served from memory. */
+  ttl: Duration;
+  /** Most sessions cached per instance (least recently used dropped first). @default 10000 */
+  maxEntries?: number;
+}
+
 /** Options of `SessionModule.forRoot()` / `forRootAsync()`. @publicApi */
 export interface SessionModuleOptions {
   /**
@@ -55,6 +63,12 @@ export interface SessionModuleOptions {
   loginPath?: string;
   /** The expired-session sweep; `false` turns it off. @default { interval: '10m', batchSize: 1000 } */
   cleanup?: SessionCleanupOptions | false;
+  /**
+   * An in-process read cache: an unmodified read costs no store call for `ttl`. Sessions
+   * that end (sign-out, regenerate, revoke) are dropped on every instance at once through
+   * the store's invalidation channel. @default false
+   */
+  cache?: SessionCacheOptions | false;
 }
 
 /** Options once validated, with every default applied and durations in milliseconds. */
@@ -70,4 +84,5 @@ export interface ResolvedSessionOptions {
   loginPath: string | undefined;
   /** `enabled: false` when the option was `false`: no schedule, but `deleteExpired()` still works. */
   cleanup: { enabled: boolean; interval: number; batchSize: number };
+  cache: { enabled: boolean; ttl: number; maxEntries: number };
 }

@@ -33,6 +33,7 @@ describe('resolveSessionOptions', () => {
       dataClass: undefined,
       loginPath: undefined,
       cleanup: { enabled: true, interval: 600_000, batchSize: 1000 },
+      cache: { enabled: false, ttl: 5_000, maxEntries: 10_000 },
     });
   });
 
@@ -64,6 +65,14 @@ describe('resolveSessionOptions', () => {
     expect(resolved.loginPath).toBe('/login');
   });
 
+  it('turns the read cache on with cache: { ttl }', () => {
+    expect(resolveSessionOptions({ secret, cache: { ttl: '2s' } }).cache).toEqual({
+      enabled: true,
+      ttl: 2_000,
+      maxEntries: 10_000,
+    });
+  });
+
   it('turns the sweep off with cleanup: false', () => {
     expect(resolveSessionOptions({ secret, cleanup: false }).cleanup).toEqual({
       enabled: false,
@@ -82,6 +91,9 @@ describe('resolveSessionOptions', () => {
     [{ secret, cleanup: { interval: 'x' } }, '`cleanup.interval`'],
     [{ secret, cleanup: { batchSize: 0 } }, '`cleanup.batchSize`'],
     [{ secret, cleanup: true }, '`cleanup`'],
+    [{ secret, cache: { ttl: 'soon' } }, '`cache.ttl`'],
+    [{ secret, cache: {} }, '`cache.ttl`'],
+    [{ secret, cache: true }, '`cache`'],
     [{ secret, cookie: { sameSite: 'sometimes' } }, '`cookie.sameSite`'],
     [{ secret, cookie: { sameSite: 'none', secure: false } }, "`cookie.sameSite: 'none'` requires"],
     [{ secret, cookie: { colour: 'blue' } }, '`cookie.colour` is not a SessionModule option'],

@@ -4,7 +4,9 @@ import { DEFAULT_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { parseDuration } from './duration.util.js';
 import type { ResolvedSessionOptions, SessionModuleOptions } from './session-options.interface.js';
+import { SealedSessionStore } from '../stores/sealed-session.store.js';
 import {
+  SessionCacheSchema,
   SessionCleanupSchema,
   SessionCookieSchema,
   SessionOptionsSchema,
@@ -21,6 +23,7 @@ export function resolveSessionOptions(input: SessionModuleOptions): ResolvedSess
 
   const defaults = DEFAULT_SESSION_OPTIONS;
   const cookie = { ...defaults.cookie, domain: undefined, ...defined(input.cookie) };
+  const cache = { ...defaults.cache, ...(input.cache ? defined(input.cache) : {}) };
   const cleanup = {
     ...defaults.cleanup,
     ...(input.cleanup === false ? {} : defined(input.cleanup)),
@@ -35,6 +38,11 @@ export function resolveSessionOptions(input: SessionModuleOptions): ResolvedSess
     saveUninitialized: input.saveUninitialized ?? defaults.saveUninitialized,
     dataClass: input.dataClass,
     loginPath: input.loginPath,
+    cache: {
+      enabled: input.cache !== undefined && input.cache !== false,
+      ttl: ms(cache.ttl),
+      maxEntries: cache.maxEntries,
+    },
     cleanup: {
       enabled: input.cleanup !== false,
       interval: ms(cleanup.interval),
@@ -52,6 +60,8 @@ function findProblems(input: SessionModuleOptions): string[] {
   const schema: SessionOptionsSchema = Object.assign(new SessionOptionsSchema(), input);
   if (isPlainObject(input.cookie))
     schema.cookie = Object.assign(new SessionCookieSchema(), input.cookie);
+  if (isPlainObject(input.cache))
+    schema.cache = Object.assign(new SessionCacheSchema(), input.cache);
   if (isPlainObject(input.cleanup))
     schema.cleanup = Object.assign(new SessionCleanupSchema(), input.cleanup);
 
@@ -59,6 +69,14 @@ function findProblems(input: SessionModuleOptions): string[] {
   const problems = errors.flatMap((error) => describe(error, ''));
   if (input.cleanup !== undefined && input.cleanup !== false && !isPlainObject(input.cleanup)) {
     problems.push(SESSION_MESSAGES.optionInvalid('cleanup', 'must be an object or false'));
+  }
+  if (input.cache !== undefined && input.cache !== false && !isPlainObject(input.cache)) {
+    problems.push(
+      SESSION_MESSAGES.optionInvalid('cache', "must be an object such as { ttl: '5s' } or false"),
+    );
+  }
+  if (input.cache && input.store instanceof SealedSessionStore) {
+    problems.push(SESSION_MESSAGES.optionCacheStore());
   }
   if (input.cookie?.sameSite === 'none' && input.cookie.secure === false) {
     problems.push(SESSION_MESSAGES.optionCookieSameSiteNone());

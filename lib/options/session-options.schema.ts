@@ -78,6 +78,12 @@ export class SessionCleanupSchema {
   batchSize?: unknown;
 }
 
+/** The `cache` option (when not `false`), as validated. */
+export class SessionCacheSchema {
+  @Validate(IsDurationConstraint) ttl?: unknown;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxEntries?: unknown;
+}
+
 /** `SessionModuleOptions`, as validated: every property must be declared here. */
 export class SessionOptionsSchema {
   @Validate(IsSecretConstraint) secret?: unknown;
@@ -92,4 +98,5 @@ export class SessionOptionsSchema {
   @Matches(/^\//, { message: SESSION_MESSAGES.optionLoginPath() })
   loginPath?: unknown;
   @IsOptional() @ValidateIf((_, v: unknown) => v !== false) @ValidateNested() cleanup?: unknown;
+  @IsOptional() @ValidateIf((_, v: unknown) => v !== false) @ValidateNested() cache?: unknown;
 }

@@ -5,7 +5,8 @@ import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { guardStoreCall } from '../stores/guarded-store.js';
 import type { SessionSummary } from '../stores/session-record.interface.js';
-import { SessionStore } from '../stores/session.store.js';
+import { SealedSessionStore } from '../stores/sealed-session.store.js';
+import { SessionStore, SessionStoreCapabilityError } from '../stores/session.store.js';
 import { SessionHandle } from './session.handle.js';
 import type { Session } from './session.interface.js';
 import { SessionLoader } from './session.loader.js';
@@ -65,8 +66,15 @@ export class SessionService {
       }));
   }
 
-  /** Ends one session, on every instance sharing the store. Unknown ids are ignored. */
+  /**
+   * Ends one session, on every instance sharing the store. Unknown ids are ignored. A
+   * sealed (stateless) store cannot end a session it does not hold: it rejects with
+   * `SessionStoreCapabilityError` rather than pretend.
+   */
   async revoke(id: string): Promise<void> {
+    if (this.store instanceof SealedSessionStore) {
+      throw new SessionStoreCapabilityError(this.store, 'revoke');
+    }
     await guardStoreCall('revoke a session', () => this.store.delete(id));
   }
 

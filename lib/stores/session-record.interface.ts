@@ -51,3 +51,18 @@ export interface SessionSummary {
   userAgent: string | null;
   ip: string | null;
 }
+
+/**
+ * Sessions that ended on some instance: by id, or every session of `userId` but
+ * `except`. Published to every instance so their read caches drop them.
+ *
+ * @publicApi
+ */
+export type SessionInvalidation = { ids: string[] } | { userId: string; except?: string };
+
+/** @publicApi */
+export interface SessionInvalidationListener {
+  invalidate(event: SessionInvalidation): void;
+  /** `false` when messages may have been missed (then all cached sessions must go). */
+  connected(up: boolean): void;
+}

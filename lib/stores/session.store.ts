@@ -1,5 +1,10 @@
 import { SESSION_MESSAGES } from '../session.messages.js';
-import type { SessionPatch, SessionRecord } from './session-record.interface.js';
+import type {
+  SessionInvalidation,
+  SessionInvalidationListener,
+  SessionPatch,
+  SessionRecord,
+} from './session-record.interface.js';
 
 /**
  * Thrown by a store for an optional capability it does not have (e.g. listing the
@@ -24,7 +29,9 @@ export class SessionStoreCapabilityError extends Error {
  * - Required: {@link find}, {@link create}, {@link patch}, {@link delete}.
  * - Optional: {@link findByUser}, {@link deleteByUser} (the base implementation throws
  *   "not supported by this store"), {@link deleteExpired} (the base returns 0, right for
- *   stores whose backend drops expired entries by itself).
+ *   stores whose backend drops expired entries by itself), and the invalidation channel
+ *   the read cache needs: {@link publishInvalidation} and {@link subscribeInvalidations}
+ *   (the base throws "not supported by this store").
  *
  * Errors: a store throws only for system faults (connection lost, timeout). A missing,
  * expired or already deleted session is never an error.
@@ -90,5 +97,27 @@ export abstract class SessionStore {
     void now;
     void limit;
     return Promise.resolve(0);
+  }
+
+  /**
+   * Optional: tells every instance sharing this store (this one included) that sessions
+   * ended, so their read caches drop them. Delivery is best-effort and fast (milliseconds);
+   * a subscriber that may have missed messages is told so through `connected(false)`.
+   */
+  publishInvalidation(event: SessionInvalidation): Promise<void> {
+    void event;
+    return Promise.reject(new SessionStoreCapabilityError(this, 'publishInvalidation'));
+  }
+
+  /**
+   * Optional: delivers every {@link publishInvalidation} of any instance to `listener`.
+   * Calls `listener.connected(true)` once listening and `connected(false)` whenever
+   * messages may be missed (connection lost), then keeps reconnecting by itself.
+   *
+   * @returns a function that stops listening.
+   */
+  subscribeInvalidations(listener: SessionInvalidationListener): Promise<() => Promise<void>> {
+    void listener;
+    return Promise.reject(new SessionStoreCapabilityError(this, 'subscribeInvalidations'));
   }
 }

@@ -1,3 +1,6 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { SESSION_MESSAGES } from '../../session.messages.js';
 import type { SessionRecord } from '../session-record.interface.js';
 import { MemorySessionStore } from './memory-session.store.js';
 
@@ -88,6 +91,32 @@ describe('MemorySessionStore', () => {
       await store.patch('a', { set, lastSeenAt: now, expiresAt: record('a').expiresAt });
       set.added.list.push(2);
       expect((await store.find('a', now))!.data.added).toEqual({ list: [1] });
+    });
+  });
+
+  describe('used with NODE_ENV=production', () => {
+    const nodeEnv = process.env.NODE_ENV;
+    const spyOnWarn = () => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => {});
+
+    afterEach(() => {
+      process.env.NODE_ENV = nodeEnv;
+      jest.restoreAllMocks();
+    });
+
+    it('warns nothing outside production', () => {
+      const warn = spyOnWarn();
+      process.env.NODE_ENV = 'development';
+      expect(new MemorySessionStore().size).toBe(0);
+      expect(warn).not.toHaveBeenCalled();
+    });
+
+    it('warns once per process, however many stores are constructed', () => {
+      const warn = spyOnWarn();
+      process.env.NODE_ENV = 'production';
+      const stores = [new MemorySessionStore(), new MemorySessionStore({ maxEntries: 5 })];
+      expect(stores).toHaveLength(2);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith(SESSION_MESSAGES.memoryStoreInProduction());
     });
   });
 });

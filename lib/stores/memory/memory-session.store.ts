@@ -1,5 +1,16 @@
-import type { SessionData, SessionPatch, SessionRecord } from '../session-record.interface.js';
+import { Logger } from '@nestjs/common';
+import { SESSION_MESSAGES } from '../../session.messages.js';
+import type {
+  SessionData,
+  SessionInvalidation,
+  SessionInvalidationListener,
+  SessionPatch,
+  SessionRecord,
+} from '../session-record.interface.js';
 import { SessionStore } from '../session.store.js';
+
+/** Whether this process has warned that a memory store runs in production (once per process). */
+let warnedInProduction = false;
 
 /** @publicApi */
 export interface MemorySessionStoreOptions {
@@ -11,7 +22,8 @@ export interface MemorySessionStoreOptions {
  * Sessions in this process's memory: for tests, prototypes and single-instance
  * apps. Bounded (least recently used dropped first), expired entries are dropped on
  * read and by the sweep, and stored values are copies, never shared references.
- * Sessions do not survive a restart and are not shared between instances.
+ * Sessions do not survive a restart and are not shared between instances: constructed
+ * with `NODE_ENV=production`, it logs a warning (once per process).
  *
  * @publicApi
  */
@@ -19,10 +31,12 @@ export class MemorySessionStore extends SessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly byUser = new Map<string, Set<string>>();
   private readonly maxEntries: number;
+  private readonly listeners = new Set<SessionInvalidationListener>();
 
   constructor(options: MemorySessionStoreOptions = {}) {
     super();
     this.maxEntries = options.maxEntries ?? 10_000;
+    warnIfProduction();
   }
 
   /** Sessions currently held, expired ones not yet dropped included. */
@@ -57,7 +71,8 @@ export class MemorySessionStore extends SessionStore {
       ...record,
       data,
       userId: patch.userId === undefined ? record.userId : patch.userId,
-      authenticatedAt: patch.authenticatedAt === undefined ? record.authenticatedAt : patch.authenticatedAt,
+      authenticatedAt:
+        patch.authenticatedAt === undefined ? record.authenticatedAt : patch.authenticatedAt,
       lastSeenAt: patch.lastSeenAt,
       expiresAt: patch.expiresAt,
     });
@@ -80,6 +95,23 @@ export class MemorySessionStore extends SessionStore {
     const ids = [...(this.byUser.get(userId) ?? [])].filter((id) => id !== exceptId);
     ids.forEach((id) => this.remove(id));
     return Promise.resolve(ids.length);
+  }
+
+  /** Delivered in process, to every app sharing this store object. */
+  override publishInvalidation(event: SessionInvalidation): Promise<void> {
+    for (const listener of this.listeners) listener.invalidate(structuredClone(event));
+    return Promise.resolve();
+  }
+
+  override subscribeInvalidations(
+    listener: SessionInvalidationListener,
+  ): Promise<() => Promise<void>> {
+    this.listeners.add(listener);
+    listener.connected(true);
+    return Promise.resolve(() => {
+      this.listeners.delete(listener);
+      return Promise.resolve();
+    });
   }
 
   override deleteExpired(now: Date, limit: number): Promise<number> {
@@ -120,6 +152,12 @@ export class MemorySessionStore extends SessionStore {
     ids?.delete(id);
     if (ids?.size === 0) this.byUser.delete(record.userId);
   }
+}
+
+function warnIfProduction(): void {
+  if (warnedInProduction || process.env.NODE_ENV !== 'production') return;
+  warnedInProduction = true;
+  new Logger('MemorySessionStore').warn(SESSION_MESSAGES.memoryStoreInProduction());
 }
 
 /** A copy that went through JSON, as in every other store: what comes back is what a database keeps. */

@@ -1,0 +1,147 @@
+import { Logger } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { SESSION_MESSAGES } from '../session.messages.js';
+import type {
+  SessionInvalidation,
+  SessionPatch,
+  SessionRecord,
+} from '../stores/session-record.interface.js';
+import { SessionStore } from '../stores/session.store.js';
+
+interface Entry {
+  record: SessionRecord;
+  /** `Date.now()` after which the entry must be read again from the store. */
+  freshUntil: number;
+}
+
+/**
+ * The optional read cache (`cache: { ttl }`): sessions read from the inner store are kept
+ * in process for `ttl`, so a request that only reads its session costs no store call.
+ *
+ * Every session that ends anywhere (sign-out, regenerate, revoke, revoke-all) is published
+ * through the inner store's invalidation channel (PostgreSQL `LISTEN/NOTIFY`, Redis
+ * pub/sub) and dropped by every instance's cache as the message arrives. While the channel
+ * is down the cache is bypassed, so a missed message can never serve an ended session.
+ * Data written by another instance may be seen here up to `ttl` late (writes are per-key
+ * patches in the store, so nothing is lost by that).
+ *
+ * @internal
+ */
+export class CachedSessionStore
+  extends SessionStore
+  implements OnModuleInit, OnApplicationShutdown
+{
+  private readonly logger = new Logger('SessionCache');
+  private readonly entries = new Map<string, Entry>();
+  private listening = false;
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(
+    readonly inner: SessionStore,
+    private readonly ttl: number,
+    private readonly maxEntries: number,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.unsubscribe = await this.inner.subscribeInvalidations({
+      invalidate: (event) => this.drop(event),
+      connected: (up) => {
+        this.entries.clear();
+        this.listening = up;
+        if (!up) this.logger.warn(SESSION_MESSAGES.cacheChannelDown());
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.listening = false;
+    await this.unsubscribe?.();
+  }
+
+  async find(id: string, now: Date): Promise<SessionRecord | null> {
+    const entry = this.entries.get(id);
+    if (entry && entry.freshUntil > Date.now() && entry.record.expiresAt > now) {
+      return structuredClone(entry.record);
+    }
+    this.entries.delete(id);
+    const record = await this.inner.find(id, now);
+    if (record) this.remember(record);
+    return record;
+  }
+
+  async create(record: SessionRecord): Promise<void> {
+    await this.inner.create(record);
+    this.remember(record);
+  }
+
+  async patch(id: string, patch: SessionPatch): Promise<boolean> {
+    const found = await this.inner.patch(id, patch);
+    const entry = this.entries.get(id);
+    if (!found || !entry) {
+      this.entries.delete(id);
+      return found;
+    }
+    const record = entry.record;
+    const data = { ...record.data, ...structuredClone(patch.set) };
+    for (const key of patch.unset ?? []) delete data[key];
+    entry.record = {
+      ...record,
+      data,
+      userId: patch.userId === undefined ? record.userId : patch.userId,
+      authenticatedAt:
+        patch.authenticatedAt === undefined ? record.authenticatedAt : patch.authenticatedAt,
+      lastSeenAt: patch.lastSeenAt,
+      expiresAt: patch.expiresAt,
+    };
+    return true;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.inner.delete(id);
+    await this.announce({ ids: [id] });
+  }
+
+  override findByUser(userId: string, now: Date): Promise<SessionRecord[]> {
+    return this.inner.findByUser(userId, now);
+  }
+
+  override async deleteByUser(userId: string, exceptId?: string): Promise<number> {
+    const deleted = await this.inner.deleteByUser(userId, exceptId);
+    await this.announce({ userId, except: exceptId });
+    return deleted;
+  }
+
+  override deleteExpired(now: Date, limit: number): Promise<number> {
+    return this.inner.deleteExpired(now, limit);
+  }
+
+  /** Drops the sessions locally at once, then tells the other instances. */
+  private async announce(event: SessionInvalidation): Promise<void> {
+    this.drop(event);
+    await this.inner.publishInvalidation(event);
+  }
+
+  private drop(event: SessionInvalidation): void {
+    if ('ids' in event) {
+      for (const id of event.ids) this.entries.delete(id);
+      return;
+    }
+    for (const [id, { record }] of this.entries) {
+      if (record.userId === event.userId && id !== event.except) this.entries.delete(id);
+    }
+  }
+
+  private remember(record: SessionRecord): void {
+    if (!this.listening) return;
+    this.entries.delete(record.id);
+    this.entries.set(record.id, {
+      record: structuredClone(record),
+      freshUntil: Date.now() + this.ttl,
+    });
+    if (this.entries.size > this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+  }
+}
