@@ -30,5 +30,10 @@ export type { MemorySessionStoreOptions } from './stores/memory/memory-session.s
 export { CookieSessionStore } from './stores/cookie/cookie-session.store.js';
 export type { CookieSessionStoreOptions } from './stores/cookie/cookie-session.store.js';
 export { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
+export { RedisSessionStore } from './stores/redis/redis-session.store.js';
+export type {
+  RedisSessionClient,
+  RedisSessionStoreOptions,
+} from './stores/redis/redis-session-client.interface.js';
 export { SessionEntity } from './stores/typeorm/session.entity.js';
 export { sessionMigrations } from '../migrations/index.js';

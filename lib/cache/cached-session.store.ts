@@ -6,6 +6,7 @@ import type {
   SessionPatch,
   SessionRecord,
 } from '../stores/session-record.interface.js';
+import { applySessionPatch } from '../stores/session-patch.util.js';
 import { SessionStore } from '../stores/session.store.js';
 
 interface Entry {
@@ -83,18 +84,7 @@ export class CachedSessionStore
       this.entries.delete(id);
       return found;
     }
-    const record = entry.record;
-    const data = { ...record.data, ...structuredClone(patch.set) };
-    for (const key of patch.unset ?? []) delete data[key];
-    entry.record = {
-      ...record,
-      data,
-      userId: patch.userId === undefined ? record.userId : patch.userId,
-      authenticatedAt:
-        patch.authenticatedAt === undefined ? record.authenticatedAt : patch.authenticatedAt,
-      lastSeenAt: patch.lastSeenAt,
-      expiresAt: patch.expiresAt,
-    };
+    entry.record = applySessionPatch(entry.record, patch, structuredClone(patch.set));
     return true;
   }
 

@@ -7,6 +7,7 @@ import type {
   SessionPatch,
   SessionRecord,
 } from '../session-record.interface.js';
+import { applySessionPatch } from '../session-patch.util.js';
 import { SessionStore } from '../session.store.js';
 
 /** Whether this process has warned that a memory store runs in production (once per process). */
@@ -64,18 +65,8 @@ export class MemorySessionStore extends SessionStore {
   patch(id: string, patch: SessionPatch): Promise<boolean> {
     const record = this.live(id, new Date());
     if (!record) return Promise.resolve(false);
-    const data = { ...record.data, ...asJson(patch.set ?? {}) };
-    for (const key of patch.unset ?? []) delete data[key];
     this.remove(id);
-    this.put({
-      ...record,
-      data,
-      userId: patch.userId === undefined ? record.userId : patch.userId,
-      authenticatedAt:
-        patch.authenticatedAt === undefined ? record.authenticatedAt : patch.authenticatedAt,
-      lastSeenAt: patch.lastSeenAt,
-      expiresAt: patch.expiresAt,
-    });
+    this.put(applySessionPatch(record, patch, asJson(patch.set ?? {})));
     return Promise.resolve(true);
   }
 
