@@ -10,6 +10,9 @@ export type {
 export { Session } from './decorators/session.decorator.js';
 export { Public } from './decorators/public.decorator.js';
 export { AuthGuard } from './guards/auth.guard.js';
+export { SessionThrottlerGuard } from './guards/session-throttler.guard.js';
+export { CsrfGuard } from './guards/csrf.guard.js';
+export type { CsrfRequest } from './guards/csrf.guard.js';
 export { SessionInterceptor } from './interceptors/session.interceptor.js';
 export { SessionService } from './session/session.service.js';
 export { SessionCleanupService } from './cleanup/session-cleanup.service.js';
@@ -36,4 +39,5 @@ export type {
   RedisSessionStoreOptions,
 } from './stores/redis/redis-session-client.interface.js';
 export { SessionEntity } from './stores/typeorm/session.entity.js';
+export { PortableSessionEntity } from './stores/typeorm/portable-session.entity.js';
 export { sessionMigrations } from '../migrations/index.js';

@@ -52,6 +52,12 @@ export const SESSION_MESSAGES = {
   cacheChannelDown: () =>
     'nestjs-sessions: the session cache lost its invalidation channel; reading every session ' +
     'from the store until it is back.',
+  throttlerMissing: () =>
+    'nestjs-sessions: SessionThrottlerGuard needs @nestjs/throttler: `npm install @nestjs/throttler`.',
+  cacheChannelUnverified: (channel: string) =>
+    `nestjs-sessions: LISTEN on '${channel}' did not hear a probe NOTIFY from another connection ` +
+    '(PgBouncer in transaction mode? an embedded Postgres?); the session cache stays off and ' +
+    'every read goes to the store.',
   optionCacheStore: () =>
     '`cache` needs a server-side store that can publish invalidations (TypeORM on PostgreSQL, ' +
     'Redis, memory); a sealed cookie store has nothing to cache.',

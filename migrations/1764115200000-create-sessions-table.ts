@@ -1,11 +1,27 @@
 import { Table, TableIndex } from 'typeorm';
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner, TableColumnOptions } from 'typeorm';
+import { sessionSqlFamily } from '../lib/stores/typeorm/session-sql.dialect.js';
 
 const TABLE = 'sessions';
 
+/** The column types that differ by database: those of `SessionEntity` or `PortableSessionEntity`. */
+const TYPES = {
+  postgres: {
+    data: { type: 'jsonb', default: "'{}'" },
+    date: { type: 'timestamptz' },
+  },
+  portable: {
+    data: { type: 'json' },
+    date: { type: 'datetime', precision: 3 },
+  },
+} satisfies Record<
+  string,
+  { data: Partial<TableColumnOptions>; date: Partial<TableColumnOptions> }
+>;
+
 /**
- * Creates the `sessions` table of `SessionEntity` and its two indexes. The table is created
- * in the DataSource's configured `schema` (TypeORM resolves the bare name against it).
+ * Creates the `sessions` table and its two indexes: `SessionEntity`'s on PostgreSQL (in the
+ * DataSource's configured `schema`), `PortableSessionEntity`'s on MariaDB, MySQL and SQLite.
  *
  * @publicApi
  */
@@ -13,6 +29,9 @@ export class CreateSessionsTable1764115200000 implements MigrationInterface {
   name = 'CreateSessionsTable1764115200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const family = sessionSqlFamily(queryRunner.connection.driver.options.type);
+    const { data, date } =
+      family === 'mysql' || family === 'sqlite' ? TYPES.portable : TYPES.postgres;
     await queryRunner.createTable(
       new Table({
         name: TABLE,
@@ -25,11 +44,11 @@ export class CreateSessionsTable1764115200000 implements MigrationInterface {
             primaryKeyConstraintName: 'PK_sessions',
           },
           { name: 'user_id', type: 'varchar', length: '255', isNullable: true },
-          { name: 'data', type: 'jsonb', default: "'{}'" },
-          { name: 'created_at', type: 'timestamptz' },
-          { name: 'last_seen_at', type: 'timestamptz' },
-          { name: 'expires_at', type: 'timestamptz' },
-          { name: 'authenticated_at', type: 'timestamptz', isNullable: true },
+          { name: 'data', ...data },
+          { name: 'created_at', ...date },
+          { name: 'last_seen_at', ...date },
+          { name: 'expires_at', ...date },
+          { name: 'authenticated_at', ...date, isNullable: true },
           { name: 'user_agent', type: 'varchar', length: '512', isNullable: true },
           { name: 'ip', type: 'varchar', length: '45', isNullable: true },
         ],

@@ -4,6 +4,8 @@ import { APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionEntity, SessionModule, sessionMigrations } from '../lib/index.js';
 import { AccountController } from './account.controller.js';
+import { DevicesController } from './devices.controller.js';
+import { SignInController } from './sign-in.controller.js';
 import { UsersService } from './users.service.js';
 
 /** What the sample needs from its environment (see `main.ts`). */
@@ -19,7 +21,7 @@ export interface AppModuleOptions {
 /**
  * The sample app, wired the way DESIGN §1 shows: TypeORM with the sessions entity and its
  * migrations (never `synchronize`), and `SessionModule`. `register()` takes the database and
- * secret so that `main.ts` and the e2e test can each pass their own.
+ * secret so that `main.ts` and the tests can each pass their own.
  */
 @Module({})
 export class AppModule {
@@ -39,12 +41,14 @@ export class AppModule {
           secret: options.sessionSecret,
           idleTimeout: '30m',
           absoluteTimeout: '7d',
+          // AuthGuard sends browsers without a session here (303) instead of answering 401.
+          loginPath: '/login',
           // This sample serves plain http on 127.0.0.1, where a Secure cookie would never be
           // sent back. Behind https (every real deployment) keep the default, `secure: true`.
           cookie: { secure: false },
         }),
       ],
-      controllers: [AccountController],
+      controllers: [SignInController, AccountController, DevicesController],
       providers: [
         UsersService,
         {

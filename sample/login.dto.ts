@@ -1,6 +1,6 @@
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
-/** The body of `POST /login`, checked by the global `ValidationPipe`. */
+/** The sign-in form (`POST /login`), checked by the global `ValidationPipe`. */
 export class LoginDto {
   @IsString()
   @IsNotEmpty()
@@ -11,4 +11,9 @@ export class LoginDto {
   @IsNotEmpty()
   @MaxLength(200)
   password!: string;
+
+  /** The CSRF token every form carries; `CsrfGuard` has checked it before this DTO is built. */
+  @IsOptional()
+  @IsString()
+  _csrf?: string;
 }

@@ -1,14 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
-
-const scryptAsync = promisify(scrypt) as (
-  password: string,
-  salt: Buffer,
-  length: number,
-) => Promise<Buffer>;
-
-const KEY_LENGTH = 64;
+import { hash, verify } from '@node-rs/argon2';
 
 /** A user of the sample app. */
 export interface User {
@@ -22,8 +13,8 @@ export interface DemoUser extends User {
 }
 
 interface StoredUser extends User {
-  salt: Buffer;
-  passwordHash: Buffer;
+  /** Argon2id hash in PHC format (`$argon2id$v=19$m=…`), salt included. */
+  passwordHash: string;
 }
 
 /**
@@ -40,44 +31,30 @@ export const DEMO_USERS: readonly [DemoUser, ...DemoUser[]] = [
 ];
 
 /**
- * An in-memory user directory. Passwords are kept only as scrypt hashes, each with its own
- * random salt, and compared in constant time. A real app keeps users in its database.
+ * An in-memory user directory, seeded with {@link DEMO_USERS}. Passwords are kept only as
+ * Argon2id hashes (each with its own random salt). A real app keeps users in its database.
  */
 @Injectable()
 export class UsersService {
   private readonly users: Promise<Map<string, StoredUser>> = hashUsers(DEMO_USERS);
-  /** Compared against when the username is unknown, so both cases take the same time. */
-  private readonly decoy: Promise<StoredUser> = hashUser({
-    id: '',
-    username: '',
-    password: 'decoy',
-  });
+  /** Verified against when the username is unknown, so both cases take the same time. */
+  private readonly decoy: Promise<string> = hash('decoy password');
 
   /** The user with these credentials, or `null`. */
   async verify(username: string, password: string): Promise<User | null> {
     const user = (await this.users).get(username);
-    const candidate = user ?? (await this.decoy);
-    const hash = await scryptAsync(password, candidate.salt, KEY_LENGTH);
-    const matches = timingSafeEqual(hash, candidate.passwordHash);
+    const matches = await verify(user?.passwordHash ?? (await this.decoy), password);
     return user && matches ? { id: user.id, username: user.username } : null;
-  }
-
-  /** The user with this id, or `null`. */
-  async findById(id: string): Promise<User | null> {
-    for (const user of (await this.users).values()) {
-      if (user.id === id) return { id: user.id, username: user.username };
-    }
-    return null;
   }
 }
 
 async function hashUsers(users: readonly DemoUser[]): Promise<Map<string, StoredUser>> {
-  const stored = await Promise.all(users.map(hashUser));
+  const stored = await Promise.all(
+    users.map(async ({ id, username, password }) => ({
+      id,
+      username,
+      passwordHash: await hash(password),
+    })),
+  );
   return new Map(stored.map((user) => [user.username, user]));
-}
-
-async function hashUser(user: DemoUser): Promise<StoredUser> {
-  const salt = randomBytes(16);
-  const passwordHash = await scryptAsync(user.password, salt, KEY_LENGTH);
-  return { id: user.id, username: user.username, salt, passwordHash };
 }

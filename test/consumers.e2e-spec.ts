@@ -60,6 +60,7 @@ describe('the built package in a consumer app', () => {
         format: expected,
         anonymous: 401,
         me: { userId: 'u-42', theme: 'dark' },
+        limited: [200, 200, 429],
       });
     },
     120_000,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import type { Response } from 'supertest';
 import { AppModule } from '../sample/app.module.js';
 import { createTestSchema } from './support/database.js';
 import type { TestSchema } from './support/database.js';
@@ -9,8 +10,22 @@ import { ADAPTERS, cookieFrom, createHttpApp, setCookies } from './support/http-
 const sessionSecret = 'sample-e2e-secret-'.padEnd(48, 'x');
 const alice = { username: 'alice', password: 'wonderland-123' };
 const bob = { username: 'bob', password: 'builder-456' };
+const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
-describe.each(ADAPTERS)('the sample app (%s)', (adapter) => {
+/** The CSRF token of the first form on a page. */
+function csrfOf(html: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  expect(token).toBeDefined();
+  return token!;
+}
+
+/** The session ids listed on a devices page, and which one is "this device". */
+function devicesOf(html: string): { ids: string[]; current: string[] } {
+  const rows = [...html.matchAll(/<tr class="(current)?" data-session-id="([^"]+)"/g)];
+  return { ids: rows.map((r) => r[2]), current: rows.filter((r) => r[1]).map((r) => r[2]) };
+}
+
+describe.each(ADAPTERS)('the sample app over HTTP (%s)', (adapter) => {
   let schema: TestSchema;
   let app: INestApplication;
 
@@ -27,108 +42,195 @@ describe.each(ADAPTERS)('the sample app (%s)', (adapter) => {
     await schema.drop();
   });
 
-  async function login(credentials: { username: string; password: string }): Promise<string> {
-    const res = await request(app.getHttpServer()).post('/login').send(credentials).expect(200);
-    expect(res.body).toEqual({ ok: true });
-    const cookie = cookieFrom(res);
-    expect(cookie).toBeDefined();
-    return cookie!;
-  }
+  /** A browser: keeps its cookie, asks for HTML, posts urlencoded forms. */
+  class Visitor {
+    cookie: string | undefined;
+    constructor(private readonly userAgent = FIREFOX) {}
 
-  function me(cookie: string) {
-    return request(app.getHttpServer()).get('/me').set('Cookie', cookie);
-  }
-
-  it('answers a wrong password or an unknown user with 401 and no cookie', async () => {
-    for (const body of [
-      { ...alice, password: 'wrong' },
-      { username: 'mallory', password: 'x' },
-    ]) {
-      const res = await request(app.getHttpServer()).post('/login').send(body).expect(401);
-      expect(setCookies(res)).toEqual([]);
+    async get(path: string): Promise<Response> {
+      return this.keep(await this.prepare(request(app.getHttpServer()).get(path)));
     }
-  });
 
-  it('answers a malformed login body with 400', async () => {
-    await request(app.getHttpServer()).post('/login').send({ username: 'alice' }).expect(400);
-    await request(app.getHttpServer())
-      .post('/login')
-      .send({ ...alice, admin: true })
-      .expect(400);
-  });
+    async post(path: string, form: Record<string, string>): Promise<Response> {
+      const req = this.prepare(request(app.getHttpServer()).post(path)).type('form').send(form);
+      return this.keep(await req);
+    }
 
-  it('signs in with an HttpOnly, SameSite=Lax cookie that serves /me', async () => {
-    const res = await request(app.getHttpServer()).post('/login').send(alice).expect(200);
+    /** Opens `page` and posts `form` with that page's CSRF token, as a person would. */
+    async submit(page: string, action: string, form: Record<string, string> = {}) {
+      const { text } = await this.get(page);
+      return this.post(action, { ...form, _csrf: csrfOf(text) });
+    }
+
+    async signIn(credentials: { username: string; password: string }): Promise<Response> {
+      const res = await this.submit('/login', '/login', credentials);
+      expect(res.status).toBe(303);
+      return res;
+    }
+
+    private prepare(req: request.Test): request.Test {
+      req.set('Accept', 'text/html').set('User-Agent', this.userAgent);
+      return this.cookie === undefined ? req : req.set('Cookie', this.cookie);
+    }
+
+    private keep(res: Response): Response {
+      const set = cookieFrom(res);
+      if (set !== undefined) this.cookie = set === 'sid=' ? undefined : set;
+      return res;
+    }
+  }
+
+  it('serves a sign-in form carrying a CSRF token, on an HttpOnly, SameSite=Lax cookie', async () => {
+    const res = await request(app.getHttpServer()).get('/login').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toMatch(/<form method="post" action="\/login">/);
+    expect(csrfOf(res.text)).toMatch(/^[\w-]{43}$/);
     const [header] = setCookies(res);
     expect(header).toMatch(/^sid=.+; HttpOnly/i);
     expect(header).toMatch(/SameSite=Lax/i);
     expect(header).not.toMatch(/;\s*Secure/i); // plain http on loopback, as app.module.ts explains
-
-    const body = (await me(cookieFrom(res)!).expect(200)).body as Record<string, unknown>;
-    expect(body).toMatchObject({ userId: 'user-1', username: 'alice', theme: 'dark' });
   });
 
-  it('refuses /me without a session', async () => {
-    await request(app.getHttpServer()).get('/me').expect(401);
+  it('signs in: 303 to the account page, a new cookie, a greeting and a flash shown once', async () => {
+    const visitor = new Visitor();
+    await visitor.get('/login');
+    const anonymous = visitor.cookie;
+    const res = await visitor.signIn(alice);
+    expect(res.headers.location).toBe('/account');
+    expect(visitor.cookie).toBeDefined();
+    expect(visitor.cookie).not.toBe(anonymous); // new token at sign-in: no session fixation
+
+    const account = await visitor.get('/account');
+    expect(account.status).toBe(200);
+    expect(account.text).toContain('<h1>Hello, alice</h1>');
+    expect(account.text).toContain('Welcome, alice. You are signed in.');
+    expect((await visitor.get('/account')).text).not.toContain('Welcome, alice.');
+
+    const stale = new Visitor();
+    stale.cookie = anonymous;
+    expect((await stale.get('/account')).status).toBe(303);
   });
 
-  it('lists the user’s sessions with the current one marked', async () => {
-    const first = await login(alice);
-    const second = await login(alice);
-    await login(bob);
-    const { sessionId } = (await me(second).expect(200)).body as { sessionId: string };
-
-    const res = await request(app.getHttpServer())
-      .get('/sessions')
-      .set('Cookie', second)
-      .expect(200);
-    const listed = res.body as { id: string; current: boolean; userAgent: string | null }[];
-    expect(listed).toHaveLength(2);
-    expect(listed.filter((s) => s.current).map((s) => s.id)).toEqual([sessionId]);
-    const firstId = ((await me(first).expect(200)).body as { sessionId: string }).sessionId;
-    expect(listed.map((s) => s.id).sort()).toEqual([firstId, sessionId].sort());
+  it('answers a wrong password or an unknown user with the form again, not signed in', async () => {
+    for (const credentials of [
+      { ...alice, password: 'wrong' },
+      { username: 'mallory', password: 'x' },
+    ]) {
+      const visitor = new Visitor();
+      const res = await visitor.submit('/login', '/login', credentials);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/login');
+      const again = await visitor.get('/login');
+      expect(again.text).toContain('Wrong username or password.');
+      expect(again.text).toContain(`value="${credentials.username}"`);
+      expect((await visitor.get('/account')).headers.location).toBe('/login');
+    }
   });
 
-  it('revoke-others from the first session ends the second, not the first', async () => {
-    const first = await login(alice);
-    const second = await login(alice);
-    const other = await login(bob);
+  it('answers a malformed sign-in form with 400', async () => {
+    const visitor = new Visitor();
+    expect((await visitor.submit('/login', '/login', { username: 'alice' })).status).toBe(400);
+    expect((await visitor.submit('/login', '/login', { ...alice, admin: 'yes' })).status).toBe(400);
+  });
 
-    const res = await request(app.getHttpServer())
-      .post('/sessions/revoke-others')
-      .set('Cookie', first)
-      .expect(200);
-    expect(res.body).toEqual({ revoked: 1 });
-    await me(second).expect(401);
-    await me(first).expect(200);
-    await me(other).expect(200);
+  it('sends a browser without a session to /login (303), and answers others 401', async () => {
+    const res = await new Visitor().get('/devices');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/login');
+    await request(app.getHttpServer())
+      .get('/account')
+      .set('Accept', 'application/json')
+      .expect(401);
+  });
+
+  it('lists the user’s devices with browser and IP, this one marked, no one else’s', async () => {
+    const first = new Visitor();
+    const second = new Visitor(
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+    );
+    await first.signIn(alice);
+    await second.signIn(alice);
+    await new Visitor().signIn(bob);
+
+    const page = (await second.get('/devices')).text;
+    const listed = devicesOf(page);
+    expect(listed.ids).toHaveLength(2);
+    expect(listed.current).toHaveLength(1);
+    expect(devicesOf((await first.get('/devices')).text).current).not.toEqual(listed.current);
+    expect(page).toContain('Firefox on Windows');
+    expect(page).toContain('Safari on macOS');
+    expect(page).toMatch(/<td>(127\.0\.0\.1|::1)<\/td>/);
+    expect(page).toContain('this device');
+  });
+
+  it('"Sign out everywhere else" ends the other session, not this one nor bob’s', async () => {
+    const [first, second, bobs] = [new Visitor(), new Visitor(), new Visitor()];
+    await first.signIn(alice);
+    await second.signIn(alice);
+    await bobs.signIn(bob);
+
+    const res = await first.submit('/devices', '/devices/revoke-others');
+    expect(res.headers.location).toBe('/devices');
+    expect((await first.get('/devices')).text).toContain('Signed out 1 other session.');
+    expect((await second.get('/account')).headers.location).toBe('/login');
+    expect((await first.get('/account')).status).toBe(200);
+    expect((await bobs.get('/account')).status).toBe(200);
   });
 
   it('revokes one of the user’s own sessions by id, and 404 for anyone else’s', async () => {
-    const first = await login(alice);
-    const second = await login(alice);
-    const bobs = await login(bob);
-    const secondId = ((await me(second).expect(200)).body as { sessionId: string }).sessionId;
-    const bobsId = ((await me(bobs).expect(200)).body as { sessionId: string }).sessionId;
+    const [first, second, bobs] = [new Visitor(), new Visitor(), new Visitor()];
+    await first.signIn(alice);
+    await second.signIn(alice);
+    await bobs.signIn(bob);
+    const secondId = devicesOf((await second.get('/devices')).text).current[0];
+    const bobsId = devicesOf((await bobs.get('/devices')).text).current[0];
 
-    const revoke = (id: string) =>
-      request(app.getHttpServer())
-        .post(`/sessions/${encodeURIComponent(id)}/revoke`)
-        .set('Cookie', first);
-    await revoke(bobsId).expect(404);
-    await me(bobs).expect(200);
-    await revoke(secondId).expect(204);
-    await me(second).expect(401);
-    await me(first).expect(200);
+    expect((await first.submit('/devices', `/devices/${bobsId}/revoke`)).status).toBe(404);
+    expect((await bobs.get('/account')).status).toBe(200);
+    const res = await first.submit('/devices', `/devices/${secondId}/revoke`);
+    expect(res.headers.location).toBe('/devices');
+    expect((await first.get('/devices')).text).toContain('Signed out Firefox on Windows');
+    expect((await second.get('/account')).headers.location).toBe('/login');
+    expect((await first.get('/account')).status).toBe(200);
   });
 
-  it('logs out: the cookie is cleared and stops working', async () => {
-    const cookie = await login(alice);
-    const res = await request(app.getHttpServer())
-      .post('/logout')
-      .set('Cookie', cookie)
-      .expect(204);
+  it('signs out: the cookie is cleared, the old one stops working', async () => {
+    const visitor = new Visitor();
+    await visitor.signIn(alice);
+    const cookie = visitor.cookie;
+    const res = await visitor.submit('/account', '/logout');
+    expect(res.headers.location).toBe('/login?signed-out');
     expect(setCookies(res)).toEqual([expect.stringMatching(/^sid=;/)]);
-    await me(cookie).expect(401);
+    const stale = new Visitor();
+    stale.cookie = cookie;
+    expect((await stale.get('/account')).headers.location).toBe('/login');
+  });
+
+  it('refuses every form posted without its CSRF token (403), changing nothing', async () => {
+    const [visitor, other] = [new Visitor(), new Visitor()];
+    await visitor.signIn(alice);
+    await other.signIn(alice);
+    const otherId = devicesOf((await other.get('/devices')).text).current[0];
+    const forged = [
+      ['/login', bob],
+      ['/logout', {}],
+      ['/devices/revoke-others', {}],
+      [`/devices/${otherId}/revoke`, {}],
+    ] as const;
+    for (const [action, form] of forged) {
+      expect((await visitor.post(action, { ...form })).status).toBe(403);
+      expect((await visitor.post(action, { ...form, _csrf: 'forged' })).status).toBe(403);
+    }
+    expect((await visitor.get('/account')).text).toContain('Hello, alice');
+    expect((await other.get('/account')).status).toBe(200);
+  });
+
+  it('escapes what users type: a hostile username comes back as text, not markup', async () => {
+    const hostile = '"><script>alert(1)</script>';
+    const visitor = new Visitor();
+    await visitor.submit('/login', '/login', { username: hostile, password: 'x' });
+    const form = (await visitor.get('/login')).text;
+    expect(form).not.toContain('<script>');
+    expect(form).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
   });
 });

@@ -50,8 +50,8 @@ export class CachedSessionStore
       invalidate: (event) => this.drop(event),
       connected: (up) => {
         this.entries.clear();
+        if (this.listening && !up) this.logger.warn(SESSION_MESSAGES.cacheChannelDown());
         this.listening = up;
-        if (!up) this.logger.warn(SESSION_MESSAGES.cacheChannelDown());
       },
     });
   }

@@ -27,17 +27,21 @@ export class SessionTokenCodec {
 
   /**
    * The token inside a cookie value, or `null` when the value is malformed or its
-   * signature matches none of the secrets. Constant-time in the signature.
+   * signature matches none of the secrets. Constant-time in the signature. Only the exact
+   * text `sign()` produces is accepted: the last base64url character of 32 bytes carries two
+   * unused bits, so comparing decoded bytes would accept altered copies of a cookie.
    */
   verify(value: string | undefined): string | null {
     if (value === undefined || value.length !== 87 || value[43] !== '.') return null;
     const token = value.slice(0, 43);
     const signature = value.slice(44);
     if (!BASE64URL_43.test(token) || !BASE64URL_43.test(signature)) return null;
-    const given = Buffer.from(signature, 'base64url');
-    if (given.length !== 32) return null;
+    const given = Buffer.from(signature, 'latin1');
     let valid = false;
-    for (const key of this.keys) valid = timingSafeEqual(given, this.mac(key, token)) || valid;
+    for (const key of this.keys) {
+      const expected = Buffer.from(this.mac(key, token).toString('base64url'), 'latin1');
+      valid = timingSafeEqual(given, expected) || valid;
+    }
     return valid ? token : null;
   }
 

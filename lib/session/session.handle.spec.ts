@@ -103,6 +103,13 @@ describe('SessionHandle', () => {
     expect(() => handle.set('theme', 'x')).toThrow(/destroyed/);
   });
 
+  it('bindUser drops the CSRF token known before sign-in', () => {
+    const handle = SessionHandle.loaded(runtime(), 'old', stored());
+    const before = handle.csrfToken();
+    handle.bindUser('u9', new Date());
+    expect(handle.csrfToken()).not.toBe(before);
+  });
+
   it('bindUser carries the user and sign-in time in the patch', () => {
     const handle = SessionHandle.loaded(runtime(), 'old', stored());
     const at = new Date();

@@ -131,12 +131,17 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     this.status = 'destroyed';
   }
 
-  /** Binds `userId` and stamps `authenticatedAt`; `SessionService.signIn()` regenerates first. */
+  /**
+   * Binds `userId`, stamps `authenticatedAt` and drops the CSRF token (a new one is made on
+   * next use, so a token known before sign-in is useless after it). `SessionService.signIn()`
+   * regenerates first.
+   */
   bindUser(userId: string, at: Date): void {
     this.assertAlive();
     this.record = { ...this.record, userId, authenticatedAt: at };
     this.userChanged = true;
     this.status = 'modified';
+    this.write(CSRF_KEY, undefined);
   }
 
   // ---- what the committer asks -------------------------------------------------

@@ -83,9 +83,19 @@ export class SessionLoader implements SessionRuntime {
     return record && { token, record };
   }
 
-  /** Idle and absolute timeouts as configured now, whatever the store computed before. */
+  /**
+   * Idle and absolute timeouts as configured now, whatever the store computed before; data
+   * that is a JSON object and, with `dataClass`, passes it. Unusable data is logged.
+   */
   protected isUsable(record: SessionRecord, now: Date): boolean {
     if (this.expiryOf(record.createdAt, record.lastSeenAt) <= now) return false;
+    const stored: unknown = record.data;
+    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
+      const kind =
+        stored === null ? 'null' : Array.isArray(stored) ? 'an array' : `a ${typeof stored}`;
+      this.logger.warn(SESSION_MESSAGES.discardedNonObjectSessionData(kind));
+      return false;
+    }
     if (!this.options.dataClass) return true;
     const data = SessionHandle.loaded(this, '', record).userData;
     const fields = invalidSessionFields(this.options.dataClass, data);

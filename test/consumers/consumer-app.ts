@@ -3,12 +3,14 @@
 import 'reflect-metadata';
 import { Body, Controller, Get, Module, Post, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import {
   AuthGuard,
   MemorySessionStore,
   Session,
   SessionModule,
   SessionService,
+  SessionThrottlerGuard,
 } from 'nestjs-sessions';
 
 @Controller()
@@ -22,6 +24,12 @@ class AppController {
     return { ok: true };
   }
 
+  @UseGuards(SessionThrottlerGuard)
+  @Get('limited')
+  limited() {
+    return { ok: true };
+  }
+
   @UseGuards(AuthGuard)
   @Get('me')
   me(@Session() session: Session<{ theme: string }>) {
@@ -30,7 +38,10 @@ class AppController {
 }
 
 @Module({
-  imports: [SessionModule.forRoot({ secret: 'c'.repeat(32), store: new MemorySessionStore() })],
+  imports: [
+    ThrottlerModule.forRoot([{ ttl: 60_000, limit: 2 }]),
+    SessionModule.forRoot({ secret: 'c'.repeat(32), store: new MemorySessionStore() }),
+  ],
   controllers: [AppController],
 })
 class AppModule {}
@@ -47,8 +58,11 @@ async function main(): Promise<void> {
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
   const anonymous = await fetch(`${base}/me`);
   const me = await fetch(`${base}/me`, { headers: { cookie } });
+  const limited: number[] = [];
+  for (let i = 0; i < 3; i++) limited.push((await fetch(`${base}/limited`)).status);
   const format = typeof require === 'function' ? 'commonjs' : 'esm';
-  console.log(JSON.stringify({ format, anonymous: anonymous.status, me: await me.json() }));
+  const result = { format, anonymous: anonymous.status, me: await me.json(), limited };
+  console.log(JSON.stringify(result));
   await app.close();
 }
 

@@ -93,10 +93,10 @@ describe('TypeOrmSessionStore statements', () => {
     expect(JSON.stringify(others)).not.toContain(record.id);
   });
 
-  it('refuses a DataSource that is not postgres, naming the driver', () => {
-    const mysql = { options: { type: 'mysql' } } as DataSource;
-    expect(() => new TypeOrmSessionStore(mysql)).toThrow(
-      SESSION_MESSAGES.unsupportedDriver('mysql'),
+  it('refuses a DataSource of a driver it does not speak, naming the driver', () => {
+    const mssql = { options: { type: 'mssql' } } as DataSource;
+    expect(() => new TypeOrmSessionStore(mssql)).toThrow(
+      SESSION_MESSAGES.unsupportedDriver('mssql'),
     );
   });
 

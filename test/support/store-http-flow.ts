@@ -70,7 +70,10 @@ export function describeStoreOverHttp(name: string, setup: () => Promise<StoreUn
       const login = await http().post('/login').send({ userId: 'idle-user' }).expect(200);
       const cookie = cookieFrom(login)!;
       await http().get('/me').set('Cookie', cookie).expect(200);
-      jest.useFakeTimers({ now: Date.now() + (IDLE_MINUTES + 1) * 60_000, doNotFake: [...NOT_DATE] });
+      jest.useFakeTimers({
+        now: Date.now() + (IDLE_MINUTES + 1) * 60_000,
+        doNotFake: [...NOT_DATE],
+      });
       await http().get('/me').set('Cookie', cookie).expect(401);
     });
   });

@@ -8,6 +8,19 @@ export interface RedisSessionClient {
   hgetall(key: string): Promise<Record<string, string>>;
   evalsha(sha1: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
   eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** Only for the read cache's invalidations (`cache` option). */
+  publish?(channel: string, message: string): Promise<unknown>;
+  /** Only for the read cache: a second connection, used to subscribe. */
+  duplicate?(): RedisSubscriberClient;
+}
+
+/** The subscriber connection the read cache listens on (an ioredis `duplicate()`). */
+export interface RedisSubscriberClient {
+  subscribe(channel: string): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'ready' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  quit(): Promise<unknown>;
 }
 
 /** @publicApi */

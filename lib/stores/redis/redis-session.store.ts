@@ -1,9 +1,15 @@
-import type { SessionPatch, SessionRecord } from '../session-record.interface.js';
+import type {
+  SessionInvalidation,
+  SessionInvalidationListener,
+  SessionPatch,
+  SessionRecord,
+} from '../session-record.interface.js';
 import { SessionStore } from '../session.store.js';
 import type {
   RedisSessionClient,
   RedisSessionStoreOptions,
 } from './redis-session-client.interface.js';
+import { RedisInvalidationChannel } from './redis-invalidation.channel.js';
 import { fromHash, indexScore, patchArguments, toHashFields } from './redis-session.fields.js';
 import {
   CREATE_SESSION,
@@ -47,6 +53,7 @@ import type { UserSessionOutcome } from './redis-session.scripts.js';
 export class RedisSessionStore extends SessionStore {
   /** The start of every key this store writes. */
   protected readonly prefix: string;
+  private readonly invalidations: RedisInvalidationChannel;
 
   constructor(
     private readonly client: RedisSessionClient,
@@ -54,6 +61,20 @@ export class RedisSessionStore extends SessionStore {
   ) {
     super();
     this.prefix = options.prefix ?? 'sess:';
+    this.invalidations = new RedisInvalidationChannel(client, this.prefix);
+  }
+
+  /** Read-cache invalidations over pub/sub (`<prefix>invalidations`). */
+  override publishInvalidation(event: SessionInvalidation): Promise<void> {
+    if (!this.invalidations.available) return super.publishInvalidation(event);
+    return this.invalidations.publish(event);
+  }
+
+  override subscribeInvalidations(
+    listener: SessionInvalidationListener,
+  ): Promise<() => Promise<void>> {
+    if (!this.invalidations.available) return super.subscribeInvalidations(listener);
+    return this.invalidations.subscribe(listener);
   }
 
   async find(id: string, now: Date): Promise<SessionRecord | null> {

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { SESSION_MESSAGES } from '../../session.messages.js';
 import type {
   SessionInvalidation,
   SessionInvalidationListener,
@@ -23,12 +24,20 @@ interface PoolDriver {
   obtainMasterConnection(): Promise<[ListeningClient, Release]>;
 }
 
-const RECONNECT_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000];
+const RECONNECT_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000, 30_000];
+
+/** How long a probe notification may take to come back before the channel is distrusted. */
+const PROBE_TIMEOUT_MS = 2_000;
 
 /**
  * Session invalidations over PostgreSQL `LISTEN/NOTIFY`, on a channel named after the
  * sessions table (so apps on different schemas never hear each other). Listening holds one
  * connection of the DataSource's pool for the app's lifetime and reconnects by itself.
+ *
+ * Before the cache may trust it, the channel proves itself: a probe is published from
+ * another pool connection and must come back. Where `LISTEN` cannot hear other connections
+ * (PgBouncer in transaction mode, an embedded single-session Postgres), the probe never
+ * returns, the cache stays bypassed and a warning says why.
  */
 export class PostgresInvalidationChannel {
   private readonly logger = new Logger('SessionCache');
@@ -73,10 +82,22 @@ export class PostgresInvalidationChannel {
         current = { client, release };
         client.on('error', lost);
         client.on('end', lost);
-        client.on('notification', ({ channel, payload }) => {
-          if (channel === this.name && payload) listener.invalidate(parse(payload));
+        const probe = `probe:${randomBytes(12).toString('base64url')}`;
+        const heard = new Promise<void>((resolve) => {
+          client.on('notification', ({ channel, payload }) => {
+            if (channel !== this.name || !payload) return;
+            const event = parse(payload);
+            if ('ids' in event && event.ids[0] === probe) resolve();
+            else listener.invalidate(event);
+          });
         });
         await client.query(`LISTEN "${this.name}"`);
+        await this.publish({ ids: [probe] });
+        if (!(await within(heard, PROBE_TIMEOUT_MS))) {
+          this.logger.warn(SESSION_MESSAGES.cacheChannelUnverified(this.name));
+          lost(new Error('probe notification not received'));
+          return;
+        }
         attempt = 0;
         listener.connected(true);
       } catch (error) {
@@ -103,6 +124,17 @@ export class PostgresInvalidationChannel {
       }
     };
   }
+}
+
+/** Whether `promise` settles within `ms`. */
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const result = await Promise.race([promise.then(() => true), timeout]);
+  clearTimeout(timer);
+  return result;
 }
 
 function parse(payload: string): SessionInvalidation {

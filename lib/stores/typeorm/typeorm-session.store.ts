@@ -1,96 +1,167 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryResult, QueryRunner } from 'typeorm';
 import { SESSION_MESSAGES } from '../../session.messages.js';
-import type { SessionPatch, SessionRecord } from '../session-record.interface.js';
+import type {
+  SessionInvalidation,
+  SessionInvalidationListener,
+  SessionPatch,
+  SessionRecord,
+} from '../session-record.interface.js';
 import { SessionStore } from '../session.store.js';
-import { PostgresSessionSql, toSessionRecord } from './postgres-session.sql.js';
-import type { SessionRow } from './postgres-session.sql.js';
+import { MariaDbSessionSql, sweepLockName } from './mariadb-session.sql.js';
+import { PortableSessionEntity } from './portable-session.entity.js';
+import { PostgresInvalidationChannel } from './postgres-invalidation.channel.js';
+import { PostgresSessionDialect } from './postgres-session.dialect.js';
 import { SessionEntity } from './session.entity.js';
+import { sessionSqlFamily } from './session-sql.dialect.js';
+import type { SessionSqlDialect, SessionSqlFamily, SqlStatement } from './session-sql.dialect.js';
+import { SqliteSessionSql } from './sqlite-session.sql.js';
 
-/** What `DataSource.query()` returns on postgres for UPDATE and DELETE: `[rows, rowCount]`. */
-type AffectedResult = [unknown[], number];
+/** Per SQL family: the entity that maps the table, and the dialect for a table path. */
+interface SessionSqlBackend {
+  entity: typeof SessionEntity | typeof PortableSessionEntity;
+  dialect(table: string, dataSource: DataSource): SessionSqlDialect;
+}
+
+const BACKENDS: Record<SessionSqlFamily, SessionSqlBackend> = {
+  postgres: { entity: SessionEntity, dialect: (table) => new PostgresSessionDialect(table) },
+  mysql: {
+    entity: PortableSessionEntity,
+    dialect: (table, dataSource) =>
+      new MariaDbSessionSql(table, sweepLockName(String(dataSource.driver.database), table)),
+  },
+  sqlite: { entity: PortableSessionEntity, dialect: (table) => new SqliteSessionSql(table) },
+};
 
 /**
- * Sessions in a SQL table (`sessions`, see {@link SessionEntity}) through the app's TypeORM
- * `DataSource`: the default store. PostgreSQL for now.
+ * Sessions in a SQL table (`sessions`) through the app's TypeORM `DataSource`: the default
+ * store. On PostgreSQL the table is {@link SessionEntity}'s; on MariaDB / MySQL (`mariadb`,
+ * `mysql`) and SQLite (`better-sqlite3`) it is {@link PortableSessionEntity}'s.
  *
  * Every method is one parameterised SQL statement (no query builder, no entity hydration),
- * on the table path TypeORM resolves for `SessionEntity`, so a configured `schema` is
- * honoured. Data patches are merged per key inside the UPDATE, so concurrent requests that
- * change different keys never lose each other's change. The sweep deletes in small batches
- * and, through an advisory lock, runs on one instance at a time.
+ * on the table path TypeORM resolves for the entity, so a configured `schema` is honoured.
+ * Data patches are merged per key inside the UPDATE (`jsonb` operators on Postgres,
+ * `JSON_SET` / `JSON_REMOVE` elsewhere), so concurrent requests that change different keys
+ * never lose each other's change. The sweep deletes in small batches and runs on one
+ * instance at a time: an advisory lock on Postgres, `GET_LOCK` on MariaDB/MySQL (taken and
+ * released around the DELETE on one connection), SQLite's single writer.
  *
  * @publicApi
  */
 export class TypeOrmSessionStore extends SessionStore {
-  private statements: PostgresSessionSql | undefined;
+  private readonly backend: SessionSqlBackend;
+  private statements: SessionSqlDialect | undefined;
+  private channel: PostgresInvalidationChannel | undefined;
 
   /**
-   * @param dataSource a postgres `DataSource` with `SessionEntity` in its `entities`; it
-   * may still be initializing, the table is resolved at the first call.
-   * @throws when the DataSource's driver is not postgres.
+   * @param dataSource a postgres, mariadb, mysql or better-sqlite3 `DataSource` with the
+   * session entity in its `entities`; it may still be initializing, the table is resolved at
+   * the first call.
+   * @throws when the DataSource's driver is none of those.
    */
   constructor(private readonly dataSource: DataSource) {
     super();
-    if (dataSource.options.type !== 'postgres') {
-      throw new Error(SESSION_MESSAGES.unsupportedDriver(dataSource.options.type));
-    }
+    const family = sessionSqlFamily(dataSource.options.type);
+    if (!family) throw new Error(SESSION_MESSAGES.unsupportedDriver(dataSource.options.type));
+    this.backend = BACKENDS[family];
   }
 
   async find(id: string, now: Date): Promise<SessionRecord | null> {
-    const rows = await this.query<SessionRow[]>(this.sql.find, [id, now]);
-    return rows.length === 0 ? null : toSessionRecord(rows[0]);
+    const { records } = await this.run(this.sql.find(id, now));
+    return records.length === 0 ? null : this.sql.toRecord(records[0] as object);
   }
 
   async create(record: SessionRecord): Promise<void> {
-    await this.query(this.sql.create, this.sql.createParams(record));
+    await this.run(this.sql.create(record));
   }
 
   async patch(id: string, patch: SessionPatch): Promise<boolean> {
-    const { sql, params } = this.sql.patch(id, patch, new Date());
-    const [, count] = await this.query<AffectedResult>(sql, params);
-    return count > 0;
+    const { affected } = await this.run(this.sql.patch(id, patch, new Date()));
+    return (affected ?? 0) > 0;
   }
 
   async delete(id: string): Promise<void> {
-    await this.query(this.sql.delete, [id]);
+    await this.run(this.sql.delete(id));
   }
 
   override async findByUser(userId: string, now: Date): Promise<SessionRecord[]> {
-    const rows = await this.query<SessionRow[]>(this.sql.findByUser, [userId, now]);
-    return rows.map(toSessionRecord);
+    const { records } = await this.run(this.sql.findByUser(userId, now));
+    return records.map((row) => this.sql.toRecord(row as object));
   }
 
   override async deleteByUser(userId: string, exceptId?: string): Promise<number> {
-    const [, count] =
-      exceptId === undefined
-        ? await this.query<AffectedResult>(this.sql.deleteByUser, [userId])
-        : await this.query<AffectedResult>(this.sql.deleteByUserExcept, [userId, exceptId]);
-    return count;
+    const { affected } = await this.run(this.sql.deleteByUser(userId, exceptId));
+    return affected ?? 0;
   }
 
   /**
    * Deletes up to `limit` expired sessions in one short statement. Returns 0 at once when
-   * another instance is sweeping the same table (it holds the advisory lock).
+   * another instance is sweeping the same table (it holds the sweep lock).
    */
   override async deleteExpired(now: Date, limit: number): Promise<number> {
-    const [, count] = await this.query<AffectedResult>(this.sql.deleteExpired, [now, limit]);
-    return count;
+    const statement = this.sql.deleteExpired(now, limit);
+    const lock = this.sql.sweepLock;
+    if (!lock) return (await this.run(statement)).affected ?? 0;
+    const queryRunner = this.dataSource.createQueryRunner();
+    try {
+      const [{ acquired }] = (await this.run(lock.acquire, queryRunner)).records as {
+        acquired: unknown;
+      }[];
+      if (Number(acquired) !== 1) return 0;
+      try {
+        return (await this.run(statement, queryRunner)).affected ?? 0;
+      } finally {
+        await this.run(lock.release, queryRunner);
+      }
+    } finally {
+      await queryRunner.release();
+    }
   }
 
-  /** The statements, built once, on the table path TypeORM resolved (schema included). */
-  protected get sql(): PostgresSessionSql {
-    if (this.statements) return this.statements;
-    if (!this.dataSource.hasMetadata(SessionEntity)) {
-      throw new Error(SESSION_MESSAGES.sessionEntityMissing());
-    }
-    const metadata = this.dataSource.getMetadata(SessionEntity);
-    const path = metadata.schema ? [metadata.schema, metadata.tableName] : [metadata.tableName];
-    const table = path.map((part) => this.dataSource.driver.escape(part)).join('.');
-    this.statements = new PostgresSessionSql(table);
+  /** Read-cache invalidations over `LISTEN/NOTIFY` (PostgreSQL only). */
+  override publishInvalidation(event: SessionInvalidation): Promise<void> {
+    return this.invalidations?.publish(event) ?? super.publishInvalidation(event);
+  }
+
+  override subscribeInvalidations(
+    listener: SessionInvalidationListener,
+  ): Promise<() => Promise<void>> {
+    return this.invalidations?.subscribe(listener) ?? super.subscribeInvalidations(listener);
+  }
+
+  private get invalidations(): PostgresInvalidationChannel | undefined {
+    if (this.backend.entity !== SessionEntity) return undefined;
+    this.channel ??= new PostgresInvalidationChannel(this.dataSource, this.tablePath);
+    return this.channel;
+  }
+
+  /** The dialect's statements, built once, on the table path TypeORM resolved. */
+  protected get sql(): SessionSqlDialect {
+    this.statements ??= this.backend.dialect(this.tablePath, this.dataSource);
     return this.statements;
   }
 
-  private query<T>(sql: string, params: unknown[]): Promise<T> {
-    return this.dataSource.query<T>(sql, params);
+  /** The quoted (schema-qualified) table TypeORM resolved for the entity. */
+  private get tablePath(): string {
+    const { entity } = this.backend;
+    if (!this.dataSource.hasMetadata(entity)) {
+      throw new Error(
+        entity === SessionEntity
+          ? SESSION_MESSAGES.sessionEntityMissing()
+          : SESSION_MESSAGES.portableSessionEntityMissing(this.dataSource.options.type),
+      );
+    }
+    const metadata = this.dataSource.getMetadata(entity);
+    const path = metadata.schema ? [metadata.schema, metadata.tableName] : [metadata.tableName];
+    return path.map((part) => this.dataSource.driver.escape(part)).join('.');
+  }
+
+  /** One statement, on `queryRunner` or on a connection of its own for just this call. */
+  private async run(statement: SqlStatement, queryRunner?: QueryRunner): Promise<QueryResult> {
+    const runner = queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      return await runner.query(statement.sql, statement.params, true);
+    } finally {
+      if (!queryRunner) await runner.release();
+    }
   }
 }

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { JsonTextSessionSql } from './json-text-session.sql.js';
+import { toUtcDatetime } from './session-sql.dialect.js';
+import type { SqlStatement } from './session-sql.dialect.js';
+
+/**
+ * The name of the sweep's lock on one table: `GET_LOCK` names are server-wide, so it is
+ * derived from the database and the table, and kept under MySQL's 64-character limit.
+ */
+export function sweepLockName(database: string, table: string): string {
+  const digest = createHash('sha256').update(`${database}.${table}`).digest('hex');
+  return `nestjs-sessions:sweep:${digest.slice(0, 32)}`;
+}
+
+/**
+ * The SQL of `TypeOrmSessionStore` on MariaDB and MySQL (data a `JSON` column, dates
+ * `DATETIME(3)` in UTC). Dates are read with `CAST(... AS CHAR)`, so what comes back does not
+ * depend on the driver's `timezone` option. JSON values are bound as text and turned into
+ * JSON with `JSON_EXTRACT(?, '$')`.
+ */
+export class MariaDbSessionSql extends JsonTextSessionSql {
+  /**
+   * `GET_LOCK(name, 0)`: a sweep on another connection makes this one sweep nothing rather
+   * than wait. Session-level, so the store runs both around the DELETE on one connection.
+   */
+  readonly sweepLock: { acquire: SqlStatement; release: SqlStatement };
+
+  constructor(table: string, lockName: string) {
+    super(table, (column) => `CAST(${column} AS CHAR) AS ${column}`, "JSON_EXTRACT(?, '$')");
+    this.sweepLock = {
+      acquire: { sql: 'SELECT GET_LOCK(?, 0) AS acquired', params: [lockName] },
+      release: { sql: 'SELECT RELEASE_LOCK(?) AS released', params: [lockName] },
+    };
+  }
+
+  /** The oldest expired rows first, at most `limit`, in one DELETE (InnoDB row locks). */
+  deleteExpired(now: Date, limit: number): SqlStatement {
+    const sql = `DELETE FROM ${this.table} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`;
+    return { sql, params: [toUtcDatetime(now), limit] };
+  }
+}

@@ -1,0 +1,67 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { SessionPatch, SessionRecord } from '../session-record.interface.js';
+import type { SqlStatement } from './postgres-session.sql.js';
+
+export type { SqlStatement };
+
+/** The SQL families `TypeOrmSessionStore` speaks; each has its own dialect and entity. */
+export type SessionSqlFamily = 'postgres' | 'mysql' | 'sqlite';
+
+/**
+ * The family of a TypeORM driver type, or `undefined` for a driver the store does not
+ * support. `mysql` covers both TypeORM's `mysql` and `mariadb` types (one driver, mysql2).
+ */
+export function sessionSqlFamily(type: DataSourceOptions['type']): SessionSqlFamily | undefined {
+  switch (type) {
+    case 'postgres':
+      return 'postgres';
+    case 'mariadb':
+    case 'mysql':
+      return 'mysql';
+    case 'better-sqlite3':
+      return 'sqlite';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The SQL of `TypeOrmSessionStore` in one database's dialect, for one table. Every method
+ * returns exactly one parameterised statement; the store runs it and maps what comes back.
+ */
+export interface SessionSqlDialect {
+  find(id: string, now: Date): SqlStatement;
+  create(record: SessionRecord): SqlStatement;
+  /** One UPDATE of the live row that merges data keys in SQL (see `SessionStore.patch`). */
+  patch(id: string, patch: SessionPatch, now: Date): SqlStatement;
+  delete(id: string): SqlStatement;
+  findByUser(userId: string, now: Date): SqlStatement;
+  deleteByUser(userId: string, exceptId?: string): SqlStatement;
+  deleteExpired(now: Date, limit: number): SqlStatement;
+  /**
+   * When set, `deleteExpired` runs between these two on one connection: `acquire` answers one
+   * row whose `acquired` is 1 when this instance may sweep now (else it sweeps nothing).
+   */
+  readonly sweepLock?: { acquire: SqlStatement; release: SqlStatement };
+  /** A row of `find` / `findByUser`, as the driver returns it. */
+  toRecord(row: object): SessionRecord;
+}
+
+/** `date` as UTC `YYYY-MM-DD HH:MM:SS.mmm`, how DATETIME(3) and SQLite's TypeORM dates are kept. */
+export function toUtcDatetime(date: Date): string {
+  return date.toISOString().replace('T', ' ').slice(0, 23);
+}
+
+/** The inverse of {@link toUtcDatetime} (whole seconds accepted too). */
+export function fromUtcDatetime(text: string): Date {
+  return new Date(`${text.replace(' ', 'T')}Z`);
+}
+
+/**
+ * The JSON path of one top-level key, `$."key"`, for a bound parameter: the key is written as
+ * a JSON string (quotes, backslashes and control characters escaped), the same spelling as
+ * in the stored document, so any key (dots, quotes, `*`, emoji) names exactly itself.
+ */
+export function jsonKeyPath(key: string): string {
+  return `$.${JSON.stringify(key)}`;
+}

@@ -1,0 +1,39 @@
+import type { Notice } from '../app-session.interface.js';
+import { html } from './html.template.js';
+import { layout } from './layout.view.js';
+import { formatTime } from './time.format.js';
+
+/** What the account page shows. */
+export interface AccountView {
+  csrf: string;
+  username: string;
+  notice?: Notice;
+  signedInAt: Date | null;
+  expiresAt: Date;
+  deviceCount: number;
+}
+
+/** `GET /account`: a greeting, the flash notice, and this session at a glance. */
+export function accountPage(view: AccountView): string {
+  const devices = view.deviceCount === 1 ? '1 device' : `${view.deviceCount} devices`;
+  return layout({
+    title: `Hello, ${view.username}`,
+    csrf: view.csrf,
+    username: view.username,
+    notice: view.notice,
+    body: html`<dl>
+        <dt>Signed in</dt>
+        <dd>${view.signedInAt ? formatTime(view.signedInAt) : 'unknown'}</dd>
+        <dt>Session expires</dt>
+        <dd>
+          ${formatTime(view.expiresAt)} if unused; each visit extends it (30 minutes idle, 7 days at
+          most)
+        </dd>
+        <dt>Signed in on</dt>
+        <dd>${devices} — <a href="/devices">see and manage your devices</a></dd>
+      </dl>
+      <p class="hint">
+        Your session lives in PostgreSQL; the cookie holds only a signed random token.
+      </p>`,
+  });
+}
