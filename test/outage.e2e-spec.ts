@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { runInThisContext } from 'node:vm';
 import { jest } from '@jest/globals';
+import { fakeOnly } from './support/fake-time.js';
 import { Logger } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -154,19 +155,6 @@ describe.each(ADAPTERS)('PostgreSQL outage (%s)', (adapter) => {
   });
 });
 
-/** Everything but `setTimeout` / `clearTimeout`, which the sweep schedules itself with. */
-const REAL_TIMERS = [
-  'Date',
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-] as const;
-
 describe('PostgreSQL outage: the scheduled sweep', () => {
   const INTERVAL = 60_000;
   let proxy: SqlProxy;
@@ -185,7 +173,7 @@ describe('PostgreSQL outage: the scheduled sweep', () => {
     app = moduleRef.createNestApplication({ logger: false });
     // the sweep's timer is armed at bootstrap (init), on a fake clock; I/O, ticks, setImmediate
     // and Date stay real
-    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS] });
+    fakeOnly(['setTimeout', 'clearTimeout']); // what the sweep schedules itself with
     await app.init();
   });
 

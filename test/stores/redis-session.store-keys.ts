@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { fakeOnly } from '../support/fake-time.js';
 import { Redis } from 'ioredis';
 import { RedisSessionStore } from '../../lib/index.js';
 import type { RedisSessionClient } from '../../lib/index.js';
@@ -116,21 +117,8 @@ export function describeRedisSessionStoreKeys(url: string): void {
     it('prunes members whose expiry has passed at the next write of the user’s set', async () => {
       const old = sessionRecord({ userId: 'gus' });
       await store.create(old);
-      jest.useFakeTimers({
-        now: Date.now() + 3 * HOUR, // past `old`'s expiry and its index headroom; only Date moves
-        doNotFake: [
-          'hrtime',
-          'nextTick',
-          'performance',
-          'queueMicrotask',
-          'setImmediate',
-          'clearImmediate',
-          'setInterval',
-          'clearInterval',
-          'setTimeout',
-          'clearTimeout',
-        ],
-      });
+      // past `old`'s expiry and its index headroom; only Date moves
+      fakeOnly(['Date'], { now: Date.now() + 3 * HOUR });
       const fresh = sessionRecord({ userId: 'gus' });
       await store.create(fresh);
       expect(await members('gus')).toEqual([fresh.id]);

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { SessionModule } from '../../lib/index.js';
 import type { SessionStore } from '../../lib/index.js';
 import { AccountController } from '../fixtures/account.controller.js';
+import { fakeOnly } from './fake-time.js';
 import { ADAPTERS, cookieFrom, createHttpApp } from './http-app.js';
 
 /** A store on its real backend for one app, and how to release it. */
@@ -70,29 +71,8 @@ export function describeStoreOverHttp(name: string, setup: () => Promise<StoreUn
       const login = await http().post('/login').send({ userId: 'idle-user' }).expect(200);
       const cookie = cookieFrom(login)!;
       await http().get('/me').set('Cookie', cookie).expect(200);
-      jest.useFakeTimers({
-        now: Date.now() + (IDLE_MINUTES + 1) * 60_000,
-        doNotFake: [...NOT_DATE],
-      });
+      fakeOnly(['Date'], { now: Date.now() + (IDLE_MINUTES + 1) * 60_000 });
       await http().get('/me').set('Cookie', cookie).expect(401);
     });
   });
 }
-
-/** Everything fake timers can fake except `Date`. */
-const NOT_DATE = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'requestAnimationFrame',
-  'cancelAnimationFrame',
-  'requestIdleCallback',
-  'cancelIdleCallback',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-] as const;
