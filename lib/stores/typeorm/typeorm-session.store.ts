@@ -1,4 +1,4 @@
-import type { DataSource, QueryResult, QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { SESSION_MESSAGES } from '../../session.messages.js';
 import type {
   SessionInvalidation,
@@ -10,6 +10,8 @@ import { SessionStore } from '../session.store.js';
 import { MariaDbSessionSql, sweepLockName } from './mariadb-session.sql.js';
 import { PortableSessionEntity } from './portable-session.entity.js';
 import { PostgresInvalidationChannel } from './postgres-invalidation.channel.js';
+import { PostgresPreparedRunner } from './postgres-prepared.runner.js';
+import type { StatementResult } from './postgres-prepared.runner.js';
 import { PostgresSessionDialect } from './postgres-session.dialect.js';
 import { SessionEntity } from './session.entity.js';
 import { sessionSqlFamily } from './session-sql.dialect.js';
@@ -51,6 +53,7 @@ export class TypeOrmSessionStore extends SessionStore {
   private readonly backend: SessionSqlBackend;
   private statements: SessionSqlDialect | undefined;
   private channel: PostgresInvalidationChannel | undefined;
+  private readonly prepared: PostgresPreparedRunner | undefined;
 
   /**
    * @param dataSource a postgres, mariadb, mysql or better-sqlite3 `DataSource` with the
@@ -63,6 +66,7 @@ export class TypeOrmSessionStore extends SessionStore {
     const family = sessionSqlFamily(dataSource.options.type);
     if (!family) throw new Error(SESSION_MESSAGES.unsupportedDriver(dataSource.options.type));
     this.backend = BACKENDS[family];
+    if (family === 'postgres') this.prepared = new PostgresPreparedRunner(dataSource);
   }
 
   async find(id: string, now: Date): Promise<SessionRecord | null> {
@@ -76,7 +80,7 @@ export class TypeOrmSessionStore extends SessionStore {
 
   async patch(id: string, patch: SessionPatch): Promise<boolean> {
     const { affected } = await this.run(this.sql.patch(id, patch, new Date()));
-    return (affected ?? 0) > 0;
+    return affected > 0;
   }
 
   async delete(id: string): Promise<void> {
@@ -90,7 +94,7 @@ export class TypeOrmSessionStore extends SessionStore {
 
   override async deleteByUser(userId: string, exceptId?: string): Promise<number> {
     const { affected } = await this.run(this.sql.deleteByUser(userId, exceptId));
-    return affected ?? 0;
+    return affected;
   }
 
   /**
@@ -100,7 +104,7 @@ export class TypeOrmSessionStore extends SessionStore {
   override async deleteExpired(now: Date, limit: number): Promise<number> {
     const statement = this.sql.deleteExpired(now, limit);
     const lock = this.sql.sweepLock;
-    if (!lock) return (await this.run(statement)).affected ?? 0;
+    if (!lock) return (await this.run(statement)).affected;
     const queryRunner = this.dataSource.createQueryRunner();
     try {
       const [{ acquired }] = (await this.run(lock.acquire, queryRunner)).records as {
@@ -108,7 +112,7 @@ export class TypeOrmSessionStore extends SessionStore {
       }[];
       if (Number(acquired) !== 1) return 0;
       try {
-        return (await this.run(statement, queryRunner)).affected ?? 0;
+        return (await this.run(statement, queryRunner)).affected;
       } finally {
         await this.run(lock.release, queryRunner);
       }
@@ -155,11 +159,17 @@ export class TypeOrmSessionStore extends SessionStore {
     return path.map((part) => this.dataSource.driver.escape(part)).join('.');
   }
 
-  /** One statement, on `queryRunner` or on a connection of its own for just this call. */
-  private async run(statement: SqlStatement, queryRunner?: QueryRunner): Promise<QueryResult> {
+  /**
+   * One statement, on `queryRunner` or on a connection of its own for just this call: on
+   * PostgreSQL a named prepared statement straight on the pool (the per-request path).
+   */
+  private async run(statement: SqlStatement, queryRunner?: QueryRunner): Promise<StatementResult> {
+    const pool = queryRunner ? null : this.prepared?.pool;
+    if (pool) return this.prepared!.run(pool, statement);
     const runner = queryRunner ?? this.dataSource.createQueryRunner();
     try {
-      return await runner.query(statement.sql, statement.params, true);
+      const { records, affected } = await runner.query(statement.sql, statement.params, true);
+      return { records, affected: affected ?? 0 };
     } finally {
       if (!queryRunner) await runner.release();
     }
