@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { SqlStatement } from './session-sql.dialect.js';
 
@@ -27,14 +27,16 @@ export interface StatementResult {
  * as a named prepared statement, so Postgres parses and plans it once per connection rather
  * than on every request, and no TypeORM query runner is built around it.
  *
- * Names are per connection as well as per SQL text: where several client connections share
- * one backend session (an embedded Postgres behind a multiplexer), a name can never meet a
- * statement that another connection prepared.
+ * Names are per connection (of this runner, told apart from every other runner by a random
+ * tag) as well as per SQL text: where several client connections, of several apps or
+ * processes, share one backend session (an embedded Postgres behind a multiplexer), a name
+ * never meets a statement that another connection prepared.
  */
 export class PostgresPreparedRunner {
   private readonly connectionIds = new WeakMap<object, number>();
   private readonly textIds = new Map<string, string>();
   private connections = 0;
+  private readonly tag = randomBytes(4).toString('hex');
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -70,6 +72,6 @@ export class PostgresPreparedRunner {
       text = createHash('sha256').update(sql).digest('hex').slice(0, 12);
       this.textIds.set(sql, text);
     }
-    return `nestjs_sessions_${text}_${connection}`;
+    return `nestjs_sessions_${text}_${this.tag}_${connection}`;
   }
 }
