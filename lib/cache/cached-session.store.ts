@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type {
   SessionInvalidation,
@@ -28,10 +28,7 @@ interface Entry {
  *
  * @internal
  */
-export class CachedSessionStore
-  extends SessionStore
-  implements OnModuleInit, OnApplicationShutdown
-{
+export class CachedSessionStore extends SessionStore implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SessionCache');
   private readonly entries = new Map<string, Entry>();
   private listening = false;
@@ -56,7 +53,8 @@ export class CachedSessionStore
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any `onApplicationShutdown`: TypeORM ends its pool there, and waits for this one. */
+  async onModuleDestroy(): Promise<void> {
     this.listening = false;
     await this.unsubscribe?.();
   }

@@ -1,0 +1,131 @@
+import type { SessionModuleOptions } from '../lib/index.js';
+
+export type AdapterName = 'express' | 'fastify';
+
+/**
+ * - `floor`: the same Nest app with no session at all (the ceiling of any session library).
+ * - `ours`: nestjs-sessions on its default TypeORM store.
+ * - `express-session`: express-session + connect-pg-simple (Express only).
+ * - `fastify-session`: @fastify/session + @fastify/cookie + connect-pg-simple (Fastify only).
+ */
+export type VariantFamily = 'floor' | 'ours' | 'express-session' | 'fastify-session';
+
+/** One server setup under test. Every variant runs in a child process of its own. */
+export interface Variant {
+  /** Stable id: the Postgres schema is `bench_<id>` (dashes as underscores). */
+  id: string;
+  label: string;
+  adapter: AdapterName;
+  family: VariantFamily;
+  /** `ours`: options merged into `SessionModule.forRoot()` over the bench's secret and cookie. */
+  sessionOptions?: Omit<SessionModuleOptions, 'secret'>;
+  /** `express-session`: connect-pg-simple's `disableTouch`. */
+  disableTouch?: boolean;
+  /** `fastify-session`: @fastify/session's `rolling` (its default is `true`). */
+  rolling?: boolean;
+  /** Why this variant is not measured, shown in the report instead of numbers. */
+  skip?: string;
+}
+
+/**
+ * Set to a reason (one line) to skip the two "+ cache" variants, e.g. when the default store
+ * has no invalidation channel (`subscribeInvalidations`) and the cache cannot start on it.
+ */
+const CACHE_PENDING: string | undefined = undefined;
+
+export const VARIANTS: readonly Variant[] = [
+  {
+    id: 'floor-express',
+    label: 'Express, no session (floor)',
+    adapter: 'express',
+    family: 'floor',
+  },
+  { id: 'ours-express', label: 'nestjs-sessions (Express)', adapter: 'express', family: 'ours' },
+  {
+    id: 'ours-cache-express',
+    label: 'nestjs-sessions + cache (Express)',
+    adapter: 'express',
+    family: 'ours',
+    sessionOptions: { cache: { ttl: '5s' } },
+    skip: CACHE_PENDING,
+  },
+  {
+    id: 'es-default',
+    label: 'express-session + connect-pg-simple',
+    adapter: 'express',
+    family: 'express-session',
+  },
+  {
+    id: 'es-notouch',
+    label: 'express-session + connect-pg-simple, disableTouch',
+    adapter: 'express',
+    family: 'express-session',
+    disableTouch: true,
+  },
+  {
+    id: 'floor-fastify',
+    label: 'Fastify, no session (floor)',
+    adapter: 'fastify',
+    family: 'floor',
+  },
+  { id: 'ours-fastify', label: 'nestjs-sessions (Fastify)', adapter: 'fastify', family: 'ours' },
+  {
+    id: 'ours-cache-fastify',
+    label: 'nestjs-sessions + cache (Fastify)',
+    adapter: 'fastify',
+    family: 'ours',
+    sessionOptions: { cache: { ttl: '5s' } },
+    skip: CACHE_PENDING,
+  },
+  {
+    id: 'fs-default',
+    label: '@fastify/session + connect-pg-simple (rolling)',
+    adapter: 'fastify',
+    family: 'fastify-session',
+  },
+  {
+    id: 'fs-norolling',
+    label: '@fastify/session + connect-pg-simple, rolling: false',
+    adapter: 'fastify',
+    family: 'fastify-session',
+    rolling: false,
+  },
+];
+
+/**
+ * The scale runs' servers: nestjs-sessions on Express over 1,000 and 1,000,000 stored sessions.
+ * `touchInterval: '1h'` so that the reads stay reads (the rows are inserted minutes earlier),
+ * and no scheduled sweep: the sweep run calls it explicitly.
+ */
+export const SCALE_VARIANTS: readonly Variant[] = [
+  {
+    id: 'scale-1k',
+    label: '1,000 stored sessions',
+    adapter: 'express',
+    family: 'ours',
+    sessionOptions: { touchInterval: '1h', cleanup: false },
+  },
+  {
+    id: 'scale-1m',
+    label: '1,000,000 stored sessions',
+    adapter: 'express',
+    family: 'ours',
+    sessionOptions: { touchInterval: '1h', cleanup: false },
+  },
+];
+
+/** The Postgres schema of a variant: each variant has its own, so none sees another's rows. */
+export function schemaOf(variant: Variant): string {
+  return `bench_${variant.id.replaceAll('-', '_')}`;
+}
+
+/** The `application_name` of a variant's connections, to find its Postgres backends. */
+export function applicationNameOf(variant: Variant): string {
+  return `nestjs-sessions-bench:${variant.id}`;
+}
+
+export function findVariant(id: string): Variant {
+  const variant = [...VARIANTS, ...SCALE_VARIANTS].find((v) => v.id === id);
+  if (!variant) throw new Error(`unknown bench variant "${id}"`);
+  return variant;
+}
