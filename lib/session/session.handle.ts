@@ -7,6 +7,7 @@ import type {
   SessionPatch,
   SessionRecord,
 } from '../stores/session-record.interface.js';
+import { userDataOf } from './session-data.validator.js';
 import type { Session } from './session.interface.js';
 
 /** What a handle needs from the module to act on the store by itself. */
@@ -161,8 +162,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   }
   /** Data without the library's reserved keys, as `dataClass` sees it. */
   get userData(): SessionData {
-    const entries = Object.entries(this.record.data);
-    return Object.fromEntries(entries.filter(([key]) => !key.startsWith(RESERVED_KEY_PREFIX)));
+    return userDataOf(this.record.data);
   }
 
   /** The whole record to create, stamped as seen `now`. */

@@ -75,7 +75,7 @@ export class SessionLoader implements SessionRuntime {
     const store = this.store;
     if (store instanceof SealedSessionStore) {
       const record = store.open(value, now);
-      return record && { token: this.newToken(), record };
+      return record && { token: '', record }; // the sealed cookie is re-made on write, not signed
     }
     const token = this.codec.verify(value);
     if (token === null) return null;
@@ -97,8 +97,7 @@ export class SessionLoader implements SessionRuntime {
       return false;
     }
     if (!this.options.dataClass) return true;
-    const data = SessionHandle.loaded(this, '', record).userData;
-    const fields = invalidSessionFields(this.options.dataClass, data);
+    const fields = invalidSessionFields(this.options.dataClass, record.data);
     if (fields.length === 0) return true;
     this.logger.warn(SESSION_MESSAGES.discardedSessionData(fields));
     return false;

@@ -1,5 +1,6 @@
 import { connect, createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenInFrontOf } from './loopback-proxy.util.js';
+import type { Socket } from 'node:net';
 
 /** A loopback proxy between `pg` and Postgres that records every statement executed. */
 export interface SqlProxy {
@@ -148,17 +149,11 @@ export async function startSqlProxy(targetUrl: string): Promise<SqlProxy> {
     upstream.on('close', () => client.destroy());
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = new URL(targetUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String((server.address() as AddressInfo).port);
+  const url = await listenInFrontOf(server, targetUrl);
 
   const dropAll = (): void => sockets.forEach((socket) => socket.destroy());
   return {
-    url: url.toString(),
+    url,
     statements: (filter) => recorded.filter((sql) => !filter || filter.test(sql)),
     reset: () => void recorded.splice(0),
     cut: () => {

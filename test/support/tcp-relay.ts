@@ -1,5 +1,6 @@
 import { connect, createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenInFrontOf } from './loopback-proxy.util.js';
+import type { Socket } from 'node:net';
 
 /**
  * A loopback TCP relay that can freeze: like a network silently dropping packets, it then
@@ -68,16 +69,10 @@ export async function startFreezableRelay(targetUrl: string): Promise<FreezableR
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const url = new URL(targetUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String((server.address() as AddressInfo).port);
+  const url = await listenInFrontOf(server, targetUrl);
 
   return {
-    url: url.toString(),
+    url,
     freeze: () => {
       frozen = true;
     },

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { SessionData, SessionPatch, SessionRecord } from '../session-record.interface.js';
+import type { SessionSqlDialect, SqlStatement } from './session-sql.dialect.js';
 
 /** A row of the `sessions` table as `pg` returns it (timestamptz → Date, jsonb → parsed). */
-export interface SessionRow {
+interface SessionRow {
   id: string;
   user_id: string | null;
   data: SessionData;
@@ -14,17 +15,11 @@ export interface SessionRow {
   ip: string | null;
 }
 
-/** One parameterised statement. */
-export interface SqlStatement {
-  sql: string;
-  params: unknown[];
-}
-
 const COLUMNS =
   'id, user_id, data, created_at, last_seen_at, expires_at, authenticated_at, user_agent, ip';
 
 /** Maps a row to a record by hand (no entity hydration on the hot path). */
-export function toSessionRecord(row: SessionRow): SessionRecord {
+function toSessionRecord(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     userId: row.user_id,
@@ -50,41 +45,45 @@ export function sweepLockKey(table: string): string {
 
 /**
  * The SQL of `TypeOrmSessionStore` on PostgreSQL, for one table path (already quoted).
- * Every method is exactly one statement.
+ * Every method is exactly one statement; the texts are built once.
  */
-export class PostgresSessionSql {
-  readonly find: string;
-  readonly create: string;
-  readonly delete: string;
-  readonly findByUser: string;
-  readonly deleteByUser: string;
-  readonly deleteByUserExcept: string;
+export class PostgresSessionSql implements SessionSqlDialect {
+  private readonly findSql: string;
+  private readonly createSql: string;
+  private readonly deleteSql: string;
+  private readonly findByUserSql: string;
+  private readonly deleteByUserSql: string;
+  private readonly deleteByUserExceptSql: string;
   /**
    * One statement, so one implicit transaction: the scalar subquery is an InitPlan run
    * once before the scan, taking the transaction-level advisory lock; when another
    * instance holds it, nothing is selected. The lock is released at the statement's
    * commit; `SKIP LOCKED` leaves rows a concurrent request is updating.
    */
-  readonly deleteExpired: string;
+  private readonly deleteExpiredSql: string;
 
   constructor(private readonly table: string) {
-    this.find = `SELECT ${COLUMNS} FROM ${table} WHERE id = $1 AND expires_at > $2`;
-    this.create =
+    this.findSql = `SELECT ${COLUMNS} FROM ${table} WHERE id = $1 AND expires_at > $2`;
+    this.createSql =
       `INSERT INTO ${table} (${COLUMNS}) ` + 'VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9)';
-    this.delete = `DELETE FROM ${table} WHERE id = $1`;
-    this.findByUser =
+    this.deleteSql = `DELETE FROM ${table} WHERE id = $1`;
+    this.findByUserSql =
       `SELECT ${COLUMNS} FROM ${table} WHERE user_id = $1 AND expires_at > $2 ` +
       'ORDER BY created_at, id';
-    this.deleteByUser = `DELETE FROM ${table} WHERE user_id = $1`;
-    this.deleteByUserExcept = `DELETE FROM ${table} WHERE user_id = $1 AND id <> $2`;
-    this.deleteExpired =
+    this.deleteByUserSql = `DELETE FROM ${table} WHERE user_id = $1`;
+    this.deleteByUserExceptSql = `DELETE FROM ${table} WHERE user_id = $1 AND id <> $2`;
+    this.deleteExpiredSql =
       `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} ` +
       `WHERE expires_at <= $1 AND (SELECT pg_try_advisory_xact_lock(${sweepLockKey(table)})) ` +
       'ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)';
   }
 
-  createParams(record: SessionRecord): unknown[] {
-    return [
+  find(id: string, now: Date): SqlStatement {
+    return { sql: this.findSql, params: [id, now] };
+  }
+
+  create(record: SessionRecord): SqlStatement {
+    const params = [
       record.id,
       record.userId,
       JSON.stringify(record.data),
@@ -95,6 +94,7 @@ export class PostgresSessionSql {
       record.userAgent,
       record.ip,
     ];
+    return { sql: this.createSql, params };
   }
 
   /**
@@ -121,5 +121,28 @@ export class PostgresSessionSql {
     const sql =
       `UPDATE ${this.table} SET ${assignments.join(', ')} ` + 'WHERE id = $1 AND expires_at > $2';
     return { sql, params };
+  }
+
+  delete(id: string): SqlStatement {
+    return { sql: this.deleteSql, params: [id] };
+  }
+
+  findByUser(userId: string, now: Date): SqlStatement {
+    return { sql: this.findByUserSql, params: [userId, now] };
+  }
+
+  deleteByUser(userId: string, exceptId?: string): SqlStatement {
+    return exceptId === undefined
+      ? { sql: this.deleteByUserSql, params: [userId] }
+      : { sql: this.deleteByUserExceptSql, params: [userId, exceptId] };
+  }
+
+  /** One statement; the advisory lock is taken inside it (see `deleteExpiredSql`). */
+  deleteExpired(now: Date, limit: number): SqlStatement {
+    return { sql: this.deleteExpiredSql, params: [now, limit] };
+  }
+
+  toRecord(row: object): SessionRecord {
+    return toSessionRecord(row as SessionRow);
   }
 }

@@ -1,8 +1,11 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { SessionPatch, SessionRecord } from '../session-record.interface.js';
-import type { SqlStatement } from './postgres-session.sql.js';
 
-export type { SqlStatement };
+/** One parameterised statement. */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
 
 /** The SQL families `TypeOrmSessionStore` speaks; each has its own dialect and entity. */
 export type SessionSqlFamily = 'postgres' | 'mysql' | 'sqlite';

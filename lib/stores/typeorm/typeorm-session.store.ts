@@ -12,7 +12,7 @@ import { PortableSessionEntity } from './portable-session.entity.js';
 import { PostgresInvalidationChannel } from './postgres-invalidation.channel.js';
 import { PostgresPreparedRunner } from './postgres-prepared.runner.js';
 import type { StatementResult } from './postgres-prepared.runner.js';
-import { PostgresSessionDialect } from './postgres-session.dialect.js';
+import { PostgresSessionSql } from './postgres-session.sql.js';
 import { SessionEntity } from './session.entity.js';
 import { sessionSqlFamily } from './session-sql.dialect.js';
 import type { SessionSqlDialect, SessionSqlFamily, SqlStatement } from './session-sql.dialect.js';
@@ -25,7 +25,7 @@ interface SessionSqlBackend {
 }
 
 const BACKENDS: Record<SessionSqlFamily, SessionSqlBackend> = {
-  postgres: { entity: SessionEntity, dialect: (table) => new PostgresSessionDialect(table) },
+  postgres: { entity: SessionEntity, dialect: (table) => new PostgresSessionSql(table) },
   mysql: {
     entity: PortableSessionEntity,
     dialect: (table, dataSource) =>
