@@ -17,8 +17,10 @@ export { SessionInterceptor } from './interceptors/session.interceptor.js';
 export { SessionService } from './session/session.service.js';
 export { SessionCleanupService } from './cleanup/session-cleanup.service.js';
 export { SessionStoreUnavailableException } from './errors/session-store-unavailable.exception.js';
+export { SessionDataError } from './errors/session-data.error.js';
 
 export { SessionStore, SessionStoreCapabilityError } from './stores/session.store.js';
+export type { SessionStoreSettings } from './stores/session.store.js';
 export { SealedSessionStore } from './stores/sealed-session.store.js';
 export type {
   SessionData,

@@ -21,12 +21,18 @@ export const STORE_RETRY_AFTER_SECONDS = 5;
 export const DEFAULT_SESSION_OPTIONS = {
   idleTimeout: '24h',
   absoluteTimeout: '7d',
+  /** The most `touchInterval` is when left unset: it is also at most half of `idleTimeout`. */
   touchInterval: '1m',
   cookie: { name: 'sid', httpOnly: true, secure: true, sameSite: 'lax', path: '/' },
   saveUninitialized: false,
   cleanup: { interval: '10m', batchSize: 1000 },
   cache: { ttl: '5s', maxEntries: 10_000 },
+  storeTimeout: '5s',
+  maxDataSize: 65_536,
 } as const;
+
+/** Cookie-name prefix that browsers accept only from a secure, host-only cookie on path `/`. */
+export const HOST_COOKIE_PREFIX = '__Host-';
 
 /** Request header `CsrfGuard` reads the CSRF token from. */
 export const CSRF_HEADER = 'x-csrf-token';

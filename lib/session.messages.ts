@@ -10,7 +10,14 @@ export const SESSION_MESSAGES = {
     '(newest first). Generate one with `openssl rand -base64 48`.',
   optionDuration: (name: string) =>
     `\`${name}\` must be a positive number of milliseconds or a string such as '90s', '30m', '2h', '7d'.`,
-  optionTouchInterval: () => '`touchInterval` must be shorter than `idleTimeout`.',
+  optionTouchInterval: () =>
+    '`touchInterval` must be shorter than `idleTimeout` (or leave it unset: it is then 1 minute, ' +
+    'or half of `idleTimeout` when that is shorter).',
+  optionMaxDataSize: () =>
+    '`maxDataSize` must be a whole number of bytes from 1024 to 1073741824 (1 GiB).',
+  optionHostCookie: (name: string) =>
+    `\`cookie.name\` '${name}' starts with '__Host-', which browsers only keep with ` +
+    "`cookie.secure: true`, `cookie.path: '/'` and no `cookie.domain`; set those, or rename it.",
   optionStore: () =>
     '`store` must be an instance of a class extending SessionStore, e.g. `new MemorySessionStore()`.',
   optionDataClass: () => '`dataClass` must be a class (decorated with class-validator).',

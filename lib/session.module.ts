@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
+import type { OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { CachedSessionStore } from './cache/cached-session.store.js';
@@ -52,7 +53,19 @@ import { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
   ],
   exports: [RESOLVED_SESSION_OPTIONS, SessionStore, SessionLoader, SessionService, AuthGuard],
 })
-export class SessionModule extends ConfigurableModuleClass {}
+export class SessionModule extends ConfigurableModuleClass implements OnModuleInit {
+  constructor(
+    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    private readonly store: SessionStore,
+  ) {
+    super();
+  }
+
+  /** Lets the store check itself before the first request: a missing table stops boot. */
+  async onModuleInit(): Promise<void> {
+    await this.store.initialize({ timeout: this.options.storeTimeout });
+  }
+}
 
 function defaultStore(dataSource: DataSource | undefined): SessionStore {
   if (!dataSource) throw new Error(SESSION_MESSAGES.noDataSource());

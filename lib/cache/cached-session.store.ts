@@ -8,6 +8,7 @@ import type {
 } from '../stores/session-record.interface.js';
 import { applySessionPatch } from '../stores/session-patch.util.js';
 import { SessionStore } from '../stores/session.store.js';
+import type { SessionStoreSettings } from '../stores/session.store.js';
 
 interface Entry {
   record: SessionRecord;
@@ -57,6 +58,10 @@ export class CachedSessionStore extends SessionStore implements OnModuleInit, On
   async onModuleDestroy(): Promise<void> {
     this.listening = false;
     await this.unsubscribe?.();
+  }
+
+  override initialize(settings: SessionStoreSettings): Promise<void> {
+    return this.inner.initialize(settings);
   }
 
   async find(id: string, now: Date): Promise<SessionRecord | null> {

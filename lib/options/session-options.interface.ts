@@ -48,7 +48,10 @@ export interface SessionModuleOptions {
   idleTimeout?: Duration;
   /** A session older than this is dead however active. @default '7d' */
   absoluteTimeout?: Duration;
-  /** An unmodified session's expiry is written at most this often. @default '1m' */
+  /**
+   * An unmodified session's expiry is written at most this often. Must be shorter than
+   * `idleTimeout`. @default '1m', or half of `idleTimeout` when that is shorter
+   */
   touchInterval?: Duration;
   /** @default { name: 'sid', httpOnly: true, secure: true, sameSite: 'lax', path: '/' } */
   cookie?: SessionCookieOptions;
@@ -69,6 +72,18 @@ export interface SessionModuleOptions {
    * the store's invalidation channel. @default false
    */
   cache?: SessionCacheOptions | false;
+  /**
+   * The longest a request (or shutdown) waits for one store call. Past it the request
+   * answers 503 with `Retry-After`, the connection that hung is not reused, and shutdown
+   * goes on. @default '5s'
+   */
+  storeTimeout?: Duration;
+  /**
+   * Most bytes of a session's data, serialized as JSON. A commit past it fails with
+   * `SessionDataError` (500, the largest key named), writes nothing and keeps the stored
+   * value. @default 65536
+   */
+  maxDataSize?: number;
 }
 
 /** Options once validated, with every default applied and durations in milliseconds. */
@@ -85,4 +100,6 @@ export interface ResolvedSessionOptions {
   /** `enabled: false` when the option was `false`: no schedule, but `deleteExpired()` still works. */
   cleanup: { enabled: boolean; interval: number; batchSize: number };
   cache: { enabled: boolean; ttl: number; maxEntries: number };
+  storeTimeout: number;
+  maxDataSize: number;
 }

@@ -34,7 +34,37 @@ describe('resolveSessionOptions', () => {
       loginPath: undefined,
       cleanup: { enabled: true, interval: 600_000, batchSize: 1000 },
       cache: { enabled: false, ttl: 5_000, maxEntries: 10_000 },
+      storeTimeout: 5_000,
+      maxDataSize: 65_536,
     });
+  });
+
+  it.each([
+    ['30s', 15_000],
+    ['1m', 30_000],
+    ['90s', 45_000],
+    ['2m', 60_000],
+    ['24h', 60_000],
+  ])('with touchInterval unset and idleTimeout %p, touches every %p ms', (idleTimeout, touch) => {
+    expect(
+      resolveSessionOptions({ secret, idleTimeout } as SessionModuleOptions).touchInterval,
+    ).toBe(touch);
+  });
+
+  it('keeps an explicit touchInterval shorter than idleTimeout', () => {
+    const resolved = resolveSessionOptions({ secret, idleTimeout: '30s', touchInterval: '20s' });
+    expect(resolved.touchInterval).toBe(20_000);
+  });
+
+  it('reads storeTimeout and maxDataSize', () => {
+    const resolved = resolveSessionOptions({ secret, storeTimeout: '250ms', maxDataSize: 4_096 });
+    expect(resolved.storeTimeout).toBe(250);
+    expect(resolved.maxDataSize).toBe(4_096);
+  });
+
+  it('accepts a __Host- cookie that is secure, host-only and on path /', () => {
+    const resolved = resolveSessionOptions({ secret, cookie: { name: '__Host-sid' } });
+    expect(resolved.cookie.name).toBe('__Host-sid');
   });
 
   it('keeps given values, parses durations and merges partial nested options', () => {
@@ -102,6 +132,13 @@ describe('resolveSessionOptions', () => {
     [{ secret, dataClass: 'User' }, '`dataClass` must be a class'],
     [{ secret, loginPath: 'login' }, '`loginPath` must be a path'],
     [{ secret, idleTimeout: '1m', touchInterval: '5m' }, '`touchInterval` must be shorter'],
+    [{ secret, idleTimeout: '1m', touchInterval: '1m' }, '`touchInterval` must be shorter'],
+    [{ secret, storeTimeout: 'never' }, '`storeTimeout` must be a positive number'],
+    [{ secret, maxDataSize: 10 }, '`maxDataSize` must be a whole number of bytes'],
+    [{ secret, maxDataSize: 1.5e3 + 0.5 }, '`maxDataSize`'],
+    [{ secret, cookie: { name: '__Host-sid', secure: false } }, "starts with '__Host-'"],
+    [{ secret, cookie: { name: '__Host-sid', path: '/app' } }, "starts with '__Host-'"],
+    [{ secret, cookie: { name: '__Host-sid', domain: 'example.com' } }, "starts with '__Host-'"],
   ])('refuses %j naming the option', (options, expected) => {
     const message = problemsOf(options);
     expect(message).toContain('invalid SessionModule options');

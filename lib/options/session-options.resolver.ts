@@ -1,6 +1,6 @@
 import { validateSync } from 'class-validator';
 import type { ValidationError } from 'class-validator';
-import { DEFAULT_SESSION_OPTIONS } from '../session.constants.js';
+import { DEFAULT_SESSION_OPTIONS, HOST_COOKIE_PREFIX } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { parseDuration } from './duration.util.js';
 import type { ResolvedSessionOptions, SessionModuleOptions } from './session-options.interface.js';
@@ -31,9 +31,9 @@ export function resolveSessionOptions(input: SessionModuleOptions): ResolvedSess
   return {
     secrets: Object.freeze([input.secret].flat()),
     store: input.store,
-    idleTimeout: ms(input.idleTimeout ?? defaults.idleTimeout),
+    idleTimeout: idleTimeoutOf(input),
     absoluteTimeout: ms(input.absoluteTimeout ?? defaults.absoluteTimeout),
-    touchInterval: ms(input.touchInterval ?? defaults.touchInterval),
+    touchInterval: touchIntervalOf(input),
     cookie,
     saveUninitialized: input.saveUninitialized ?? defaults.saveUninitialized,
     dataClass: input.dataClass,
@@ -48,7 +48,20 @@ export function resolveSessionOptions(input: SessionModuleOptions): ResolvedSess
       interval: ms(cleanup.interval),
       batchSize: cleanup.batchSize,
     },
+    storeTimeout: ms(input.storeTimeout ?? defaults.storeTimeout),
+    maxDataSize: input.maxDataSize ?? defaults.maxDataSize,
   };
+}
+
+function idleTimeoutOf(input: SessionModuleOptions): number {
+  return ms(input.idleTimeout ?? DEFAULT_SESSION_OPTIONS.idleTimeout);
+}
+
+/** As given; unset, `'1m'` or half of `idleTimeout`, whichever is shorter. */
+function touchIntervalOf(input: SessionModuleOptions): number {
+  if (input.touchInterval !== undefined) return ms(input.touchInterval);
+  const half = Math.floor(idleTimeoutOf(input) / 2);
+  return Math.max(1, Math.min(ms(DEFAULT_SESSION_OPTIONS.touchInterval), half));
 }
 
 function ms(duration: unknown): number {
@@ -81,12 +94,25 @@ function findProblems(input: SessionModuleOptions): string[] {
   if (input.cookie?.sameSite === 'none' && input.cookie.secure === false) {
     problems.push(SESSION_MESSAGES.optionCookieSameSiteNone());
   }
-  if (problems.length === 0) {
-    const idle = ms(input.idleTimeout ?? DEFAULT_SESSION_OPTIONS.idleTimeout);
-    const touch = ms(input.touchInterval ?? DEFAULT_SESSION_OPTIONS.touchInterval);
-    if (touch >= idle) problems.push(SESSION_MESSAGES.optionTouchInterval());
+  problems.push(...hostPrefixProblems(input.cookie));
+  if (problems.length === 0 && input.touchInterval !== undefined) {
+    if (touchIntervalOf(input) >= idleTimeoutOf(input)) {
+      problems.push(SESSION_MESSAGES.optionTouchInterval());
+    }
   }
   return problems;
+}
+
+/** A `__Host-` cookie is kept by browsers only when secure, host-only and on path `/`. */
+function hostPrefixProblems(cookie: SessionModuleOptions['cookie']): string[] {
+  const name = cookie?.name ?? DEFAULT_SESSION_OPTIONS.cookie.name;
+  if (typeof name !== 'string' || !name.startsWith(HOST_COOKIE_PREFIX)) return [];
+  const secure = cookie?.secure ?? DEFAULT_SESSION_OPTIONS.cookie.secure;
+  const path = cookie?.path ?? DEFAULT_SESSION_OPTIONS.cookie.path;
+  const hostOnly = cookie?.domain === undefined;
+  return secure === true && path === '/' && hostOnly
+    ? []
+    : [SESSION_MESSAGES.optionHostCookie(name)];
 }
 
 function describe(error: ValidationError, parent: string): string[] {

@@ -99,4 +99,10 @@ export class SessionOptionsSchema {
   loginPath?: unknown;
   @IsOptional() @ValidateIf((_, v: unknown) => v !== false) @ValidateNested() cleanup?: unknown;
   @IsOptional() @ValidateIf((_, v: unknown) => v !== false) @ValidateNested() cache?: unknown;
+  @IsOptional() @Validate(IsDurationConstraint) storeTimeout?: unknown;
+  @IsOptional()
+  @IsInt({ message: SESSION_MESSAGES.optionMaxDataSize() })
+  @Min(1_024, { message: SESSION_MESSAGES.optionMaxDataSize() })
+  @Max(1_073_741_824, { message: SESSION_MESSAGES.optionMaxDataSize() })
+  maxDataSize?: unknown;
 }

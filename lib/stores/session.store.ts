@@ -20,6 +20,19 @@ export class SessionStoreCapabilityError extends Error {
 }
 
 /**
+ * What `SessionModule` tells its store at startup ({@link SessionStore.initialize}).
+ *
+ * @publicApi
+ */
+export interface SessionStoreSettings {
+  /**
+   * `storeTimeout`, in milliseconds: a request stops waiting for a store call after this
+   * long. A store should then give up the call itself and not reuse the connection it hung on.
+   */
+  timeout: number;
+}
+
+/**
  * Where sessions live. Abstract class, so it is both the type and the DI token:
  * inject `SessionStore` without `@Inject()`.
  *
@@ -27,7 +40,7 @@ export class SessionStoreCapabilityError extends Error {
  * The contract, method by method (in the manner of alexedwards/scs):
  *
  * - Required: {@link find}, {@link create}, {@link patch}, {@link delete}.
- * - Optional: {@link findByUser}, {@link deleteByUser} (the base implementation throws
+ * - Optional: {@link initialize} (the base does nothing), {@link findByUser}, {@link deleteByUser} (the base implementation throws
  *   "not supported by this store"), {@link deleteExpired} (the base returns 0, right for
  *   stores whose backend drops expired entries by itself), and the invalidation channel
  *   the read cache needs: {@link publishInvalidation} and {@link subscribeInvalidations}
@@ -39,6 +52,17 @@ export class SessionStoreCapabilityError extends Error {
  * @publicApi
  */
 export abstract class SessionStore {
+  /**
+   * Optional: called once by `SessionModule` at startup, before any request is served. A
+   * store checks here that it can work (its table and columns exist, its entity is
+   * registered) and throws an error naming the fix when it cannot, so a misconfiguration
+   * stops boot instead of answering 503 at the first request. The base does nothing.
+   */
+  initialize(settings: SessionStoreSettings): Promise<void> {
+    void settings;
+    return Promise.resolve();
+  }
+
   /**
    * The live session with this id, or `null` when there is none or when its
    * `expiresAt` is not after `now`. Never returns an expired session, whether or
