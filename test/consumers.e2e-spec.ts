@@ -1,6 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +46,60 @@ function buildConsumer(format: 'commonjs' | 'module'): string {
   return join(dir, 'main.js');
 }
 
+/**
+ * The packages an app needs to use ours: the required peers and their types. The optional peers
+ * (@nestjs/throttler, ioredis, pg) are deliberately absent.
+ */
+const REQUIRED_PACKAGES = [
+  '@nestjs/common',
+  '@nestjs/core',
+  '@nestjs/platform-express',
+  '@types/node',
+  'class-transformer',
+  'class-validator',
+  'cookie',
+  'reflect-metadata',
+  'rxjs',
+  'typeorm',
+];
+
+/**
+ * A consumer app in a folder outside this repo whose node_modules holds a copy of the built
+ * package (not a link: its own imports must resolve from there, as from an npm install) and
+ * links to the required packages only, compiled with `skipLibCheck: false`.
+ */
+function buildBareConsumer(): { dir: string; main: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'nestjs-sessions-bare-'));
+  const installed = join(dir, 'node_modules', 'nestjs-sessions');
+  mkdirSync(join(installed, 'dist'), { recursive: true });
+  copyFileSync(join(root, 'package.json'), join(installed, 'package.json'));
+  for (const folder of ['lib', 'migrations']) {
+    cpSync(join(root, 'dist', folder), join(installed, 'dist', folder), { recursive: true });
+  }
+  for (const name of REQUIRED_PACKAGES) {
+    const link = join(dir, 'node_modules', name);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(join(root, 'node_modules', name), link, 'dir');
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  copyFileSync(join(root, 'test', 'consumers', 'bare-consumer-app.ts'), join(dir, 'main.ts'));
+  const tsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      skipLibCheck: false,
+      types: ['node'],
+    },
+    files: ['main.ts'],
+  };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+  return { dir, main: join(dir, 'main.js') };
+}
+
 describe('the built package in a consumer app', () => {
   beforeAll(() => {
     execFileSync(process.execPath, [
@@ -65,4 +129,22 @@ describe('the built package in a consumer app', () => {
     },
     120_000,
   );
+
+  it('compiles with skipLibCheck: false and runs with no optional peer installed', () => {
+    const { dir, main } = buildBareConsumer();
+    try {
+      const tsc = join(root, 'node_modules/typescript/bin/tsc');
+      // Throws with the compiler's diagnostics (e.g. "Cannot find module '@nestjs/throttler'").
+      execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+      expect(existsSync(join(dir, 'node_modules', '@nestjs', 'throttler'))).toBe(false);
+      expect(existsSync(join(dir, 'node_modules', 'ioredis'))).toBe(false);
+      const output = execFileSync(process.execPath, [main], { encoding: 'utf8', timeout: 30_000 });
+      expect(JSON.parse(output.trim())).toEqual({
+        anonymous: 401,
+        me: { userId: 'u-7', theme: 'light' },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

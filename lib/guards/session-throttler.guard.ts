@@ -1,10 +1,27 @@
 import { createRequire } from 'node:module';
 import { Inject, Injectable } from '@nestjs/common';
-import type * as Throttler from '@nestjs/throttler';
+import type { CanActivate, ExecutionContext } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 import { SessionStoreUnavailableException } from '../errors/session-store-unavailable.exception.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { SessionLoader } from '../session/session.loader.js';
+
+/**
+ * The part of `@nestjs/throttler`'s `ThrottlerGuard` that this guard builds on and that
+ * subclasses override, declared here rather than imported: the optional peer never appears
+ * in this package's types, so an app without it compiles with `skipLibCheck: false`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- a declaration: used as a type only
+declare class ThrottlerGuardBase implements CanActivate {
+  constructor(options: object, storageService: object, reflector: Reflector);
+  onModuleInit(): Promise<void>;
+  canActivate(context: ExecutionContext): Promise<boolean>;
+  protected shouldSkip(context: ExecutionContext): Promise<boolean>;
+  protected getTracker(request: object): Promise<string>;
+  protected generateKey(context: ExecutionContext, suffix: string, name: string): string;
+  protected getRequestResponse(context: ExecutionContext): { req: object; res: object };
+}
 
 /** Stands in for `ThrottlerGuard` when `@nestjs/throttler` is not installed: fails when used. */
 class MissingThrottlerGuard {
@@ -17,13 +34,15 @@ class MissingThrottlerGuard {
  * `@nestjs/throttler` is an optional peer dependency: loaded if installed (the app's own copy,
  * through Node's `require(esm)` interop), so that this package loads without it.
  */
-function loadThrottlerGuard(): typeof Throttler.ThrottlerGuard {
+function loadThrottlerGuard(): typeof ThrottlerGuardBase {
   try {
-    const throttler = createRequire(import.meta.url)('@nestjs/throttler') as typeof Throttler;
+    const throttler = createRequire(import.meta.url)('@nestjs/throttler') as {
+      ThrottlerGuard: typeof ThrottlerGuardBase;
+    };
     return throttler.ThrottlerGuard;
   } catch (error) {
     if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
-    return MissingThrottlerGuard as unknown as typeof Throttler.ThrottlerGuard;
+    return MissingThrottlerGuard as unknown as typeof ThrottlerGuardBase;
   }
 }
 

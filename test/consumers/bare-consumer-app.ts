@@ -1,0 +1,55 @@
+// An app with none of the package's optional peers installed (no @nestjs/throttler, no
+// ioredis, no pg): the consumer test compiles it with `skipLibCheck: false` against the built
+// package's types, in a folder whose node_modules holds only the required packages, and runs it.
+import 'reflect-metadata';
+import { Body, Controller, Get, Module, Post, UseGuards } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  AuthGuard,
+  MemorySessionStore,
+  Session,
+  SessionModule,
+  SessionService,
+} from 'nestjs-sessions';
+
+@Controller()
+class AppController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post('login')
+  async login(@Body() body: { userId: string }, @Session() session: Session<{ theme: string }>) {
+    await this.sessions.signIn(session, body.userId);
+    session.set('theme', 'light');
+    return { ok: true };
+  }
+
+  @UseGuards(AuthGuard)
+  @Get('me')
+  me(@Session() session: Session<{ theme: string }>) {
+    return { userId: session.userId, theme: session.get('theme') };
+  }
+}
+
+@Module({
+  imports: [SessionModule.forRoot({ secret: 'b'.repeat(32), store: new MemorySessionStore() })],
+  controllers: [AppController],
+})
+class AppModule {}
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create(AppModule, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const base = await app.getUrl();
+  const login = await fetch(`${base}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'u-7' }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const anonymous = await fetch(`${base}/me`);
+  const me = await fetch(`${base}/me`, { headers: { cookie } });
+  console.log(JSON.stringify({ anonymous: anonymous.status, me: await me.json() }));
+  await app.close();
+}
+
+void main();
