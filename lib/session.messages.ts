@@ -87,6 +87,10 @@ export const SESSION_MESSAGES = {
     `nestjs-sessions: the sealed session is ${size} bytes, over CookieSessionStore's limit of ` +
     `${limit} (browsers drop cookies past ~4 KB). Store less in the session (keep ids, not ` +
     'objects) or use a server-side store (TypeORM, Redis).',
+  memoryStoreFull: (maxEntries: number) =>
+    `nestjs-sessions: MemorySessionStore holds ${maxEntries} signed-in sessions (its maxEntries); ` +
+    'the least recently used ones are being dropped, which signs those users out. Raise ' +
+    '`maxEntries` or use a database-backed store (TypeORM, Redis).',
   memoryStoreInProduction: () =>
     'nestjs-sessions: MemorySessionStore is in use with NODE_ENV=production. Its sessions are ' +
     'lost on restart and not shared between instances; use TypeOrmSessionStore or RedisSessionStore.',

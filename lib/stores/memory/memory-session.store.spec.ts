@@ -48,6 +48,48 @@ describe('MemorySessionStore', () => {
       expect(await store.deleteByUser('user')).toBe(1);
     });
 
+    it('drops anonymous sessions before signed-in ones', async () => {
+      const store = new MemorySessionStore({ maxEntries: 3 });
+      await store.create(record('signed-in'));
+      for (const id of ['a1', 'a2', 'a3', 'a4']) await store.create(record(id, { userId: null }));
+      expect(store.size).toBe(3);
+      expect(await store.find('signed-in', now)).not.toBeNull();
+      expect(await store.find('a1', now)).toBeNull();
+      expect(await store.find('a2', now)).toBeNull();
+      expect(await store.find('a4', now)).not.toBeNull();
+    });
+
+    it('drops a signed-in session only when signed-in ones alone exceed the bound, once logged', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      try {
+        const store = new MemorySessionStore({ maxEntries: 2 });
+        await store.create(record('anon', { userId: null }));
+        await store.create(record('u1'));
+        await store.create(record('u2'));
+        expect(await store.find('anon', now)).toBeNull();
+        expect(warn).not.toHaveBeenCalled();
+        await store.create(record('u3'));
+        await store.create(record('u4'));
+        expect(await store.find('u1', now)).toBeNull();
+        expect(await store.find('u2', now)).toBeNull();
+        expect(await store.find('u4', now)).not.toBeNull();
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(warn).toHaveBeenCalledWith(SESSION_MESSAGES.memoryStoreFull(2));
+      } finally {
+        warn.mockRestore();
+      }
+    });
+
+    it('moves a session that signs in out of the anonymous ones', async () => {
+      const store = new MemorySessionStore({ maxEntries: 2 });
+      await store.create(record('s', { userId: null }));
+      await store.patch('s', { userId: 'u', lastSeenAt: now, expiresAt: record('s').expiresAt });
+      await store.create(record('a1', { userId: null }));
+      await store.create(record('a2', { userId: null }));
+      expect(await store.find('s', now)).not.toBeNull();
+      expect(await store.find('a1', now)).toBeNull();
+    });
+
     it('holds 10000 sessions by default', async () => {
       const store = new MemorySessionStore();
       for (let i = 0; i <= 10_000; i++) await store.create(record(`s${i}`));

@@ -15,13 +15,17 @@ let warnedInProduction = false;
 
 /** @publicApi */
 export interface MemorySessionStoreOptions {
-  /** Most sessions kept; past it, the least recently used one is dropped. @default 10000 */
+  /**
+   * Most sessions kept. Past it the least recently used anonymous session is dropped; a
+   * signed-in one only when signed-in sessions alone exceed it (logged once). @default 10000
+   */
   maxEntries?: number;
 }
 
 /**
  * Sessions in this process's memory: for tests, prototypes and single-instance
- * apps. Bounded (least recently used dropped first), expired entries are dropped on
+ * apps. Bounded (least recently used anonymous sessions dropped first, so anonymous traffic
+ * never signs anyone out), expired entries are dropped on
  * read and by the sweep, and stored values are copies, never shared references.
  * Sessions do not survive a restart and are not shared between instances: constructed
  * with `NODE_ENV=production`, it logs a warning (once per process).
@@ -29,7 +33,11 @@ export interface MemorySessionStoreOptions {
  * @publicApi
  */
 export class MemorySessionStore extends SessionStore {
-  private readonly sessions = new Map<string, SessionRecord>();
+  /** Sessions without a user, least recently used first (a Map keeps insertion order). */
+  private readonly anonymous = new Map<string, SessionRecord>();
+  /** Signed-in sessions, least recently used first. */
+  private readonly signedIn = new Map<string, SessionRecord>();
+  private warnedFull = false;
   private readonly byUser = new Map<string, Set<string>>();
   private readonly maxEntries: number;
   private readonly listeners = new Set<SessionInvalidationListener>();
@@ -42,23 +50,21 @@ export class MemorySessionStore extends SessionStore {
 
   /** Sessions currently held, expired ones not yet dropped included. */
   get size(): number {
-    return this.sessions.size;
+    return this.anonymous.size + this.signedIn.size;
   }
 
   find(id: string, now: Date): Promise<SessionRecord | null> {
     const record = this.live(id, now);
     if (!record) return Promise.resolve(null);
-    this.sessions.delete(id); // re-insert: Map order is the LRU order
-    this.sessions.set(id, record);
+    this.remove(id); // re-insert: Map order is the LRU order
+    this.put(record);
     return Promise.resolve(structuredClone(record));
   }
 
   create(record: SessionRecord): Promise<void> {
     this.remove(record.id);
     this.put({ ...record, data: asJson(record.data) });
-    while (this.sessions.size > this.maxEntries) {
-      this.remove(this.sessions.keys().next().value as string);
-    }
+    while (this.size > this.maxEntries) this.evictOne();
     return Promise.resolve();
   }
 
@@ -107,7 +113,7 @@ export class MemorySessionStore extends SessionStore {
 
   override deleteExpired(now: Date, limit: number): Promise<number> {
     let deleted = 0;
-    for (const [id, record] of this.sessions) {
+    for (const [id, record] of [...this.anonymous, ...this.signedIn]) {
       if (deleted === limit) break;
       if (record.expiresAt <= now) {
         this.remove(id);
@@ -117,8 +123,22 @@ export class MemorySessionStore extends SessionStore {
     return Promise.resolve(deleted);
   }
 
+  /** The least recently used anonymous session; a signed-in one only when none is left. */
+  private evictOne(): void {
+    const anonymous = this.anonymous.keys().next();
+    if (!anonymous.done) {
+      this.remove(anonymous.value);
+      return;
+    }
+    if (!this.warnedFull) {
+      this.warnedFull = true;
+      new Logger('MemorySessionStore').warn(SESSION_MESSAGES.memoryStoreFull(this.maxEntries));
+    }
+    this.remove(this.signedIn.keys().next().value as string);
+  }
+
   private live(id: string, now: Date): SessionRecord | undefined {
-    const record = this.sessions.get(id);
+    const record = this.anonymous.get(id) ?? this.signedIn.get(id);
     if (record && record.expiresAt <= now) {
       this.remove(id);
       return undefined;
@@ -127,7 +147,7 @@ export class MemorySessionStore extends SessionStore {
   }
 
   private put(record: SessionRecord): void {
-    this.sessions.set(record.id, record);
+    (record.userId === null ? this.anonymous : this.signedIn).set(record.id, record);
     if (record.userId !== null) {
       const ids = this.byUser.get(record.userId) ?? new Set<string>();
       this.byUser.set(record.userId, ids.add(record.id));
@@ -135,9 +155,10 @@ export class MemorySessionStore extends SessionStore {
   }
 
   private remove(id: string): void {
-    const record = this.sessions.get(id);
+    const record = this.anonymous.get(id) ?? this.signedIn.get(id);
     if (!record) return;
-    this.sessions.delete(id);
+    this.anonymous.delete(id);
+    this.signedIn.delete(id);
     if (record.userId === null) return;
     const ids = this.byUser.get(record.userId);
     ids?.delete(id);
