@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { parse } from 'cookie';
+import { cookieValues } from '../cookie/cookie-header.util.js';
 import { SessionTokenCodec, hashToken } from '../cookie/session-token.codec.js';
 import { clientIp, userAgent } from '../http/http-exchange.util.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
@@ -57,27 +57,31 @@ export class SessionLoader implements SessionRuntime {
   }
 
   protected async read(request: HttpRequestLike): Promise<LoadedSession> {
-    const value = this.cookieValue(request);
+    const values = cookieValues(request.headers.cookie, this.options.cookie.name);
     const now = new Date();
-    const found = value === undefined ? null : await this.lookUp(value, now);
+    const found = values.length === 0 ? null : await this.lookUp(values, now);
     if (found && this.isUsable(found.record, now)) {
       return { handle: SessionHandle.loaded(this, found.token, found.record), cookieSent: true };
     }
     const origin = { userAgent: userAgent(request), ip: clientIp(request) };
-    return { handle: SessionHandle.fresh(this, origin), cookieSent: value !== undefined };
+    return { handle: SessionHandle.fresh(this, origin), cookieSent: values.length > 0 };
   }
 
-  /** The record a cookie value stands for: opened in place for a sealed store, else looked up. */
+  /**
+   * The record the cookie stands for: the first value that authenticates (a planted cookie
+   * of the same name, e.g. from a sibling subdomain, is passed over), opened in place for a
+   * sealed store, else looked up by its token.
+   */
   private async lookUp(
-    value: string,
+    values: readonly string[],
     now: Date,
   ): Promise<{ token: string; record: SessionRecord } | null> {
     const store = this.store;
     if (store instanceof SealedSessionStore) {
-      const record = store.open(value, now);
+      const record = firstOf(values, (value) => store.open(value, now));
       return record && { token: '', record }; // the sealed cookie is re-made on write, not signed
     }
-    const token = this.codec.verify(value);
+    const token = firstOf(values, (value) => this.codec.verify(value));
     if (token === null) return null;
     const record = await guardStoreCall('read a session', () => store.find(hashToken(token), now));
     return record && { token, record };
@@ -102,10 +106,13 @@ export class SessionLoader implements SessionRuntime {
     this.logger.warn(SESSION_MESSAGES.discardedSessionData(fields));
     return false;
   }
+}
 
-  private cookieValue(request: HttpRequestLike): string | undefined {
-    const header = request.headers.cookie;
-    if (header === undefined || header.length > 8192) return undefined;
-    return parse(header)[this.options.cookie.name];
+/** The first non-null result of `read` over `values`, or `null`. */
+function firstOf<T>(values: readonly string[], read: (value: string) => T | null): T | null {
+  for (const value of values) {
+    const result = read(value);
+    if (result !== null) return result;
   }
+  return null;
 }
