@@ -51,6 +51,44 @@ describe.each(ADAPTERS)('SessionModule (%s)', (adapter) => {
     app = undefined;
   });
 
+  it.each(['1m', '30s'] as const)(
+    'boots with idleTimeout %s and touchInterval left unset, and serves the session',
+    async (idleTimeout) => {
+      app = await createHttpApp(adapter, {
+        imports: [
+          SessionModule.forRoot({
+            secret,
+            idleTimeout,
+            store: new MemorySessionStore(),
+            cleanup: false,
+          }),
+        ],
+        controllers: [AccountController],
+      });
+      const login = await request(app.getHttpServer()).post('/login').send({ userId: 'u' });
+      const me = await request(app.getHttpServer())
+        .get('/me')
+        .set('Cookie', cookieFrom(login)!)
+        .expect(200);
+      expect(me.body.userId).toBe('u');
+    },
+  );
+
+  it('refuses to boot with a touchInterval the user set that is not shorter than idleTimeout', async () => {
+    await expect(
+      createHttpApp(adapter, {
+        imports: [
+          SessionModule.forRoot({
+            secret,
+            idleTimeout: '30s',
+            touchInterval: '30s',
+            store: new MemorySessionStore(),
+          }),
+        ],
+      }),
+    ).rejects.toThrow('`touchInterval` must be shorter than `idleTimeout`');
+  });
+
   it('forRootAsync takes its options from a factory', async () => {
     app = await createHttpApp(adapter, {
       imports: [
