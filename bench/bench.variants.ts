@@ -4,7 +4,7 @@ export type AdapterName = 'express' | 'fastify';
 
 /**
  * - `floor`: the same Nest app with no session at all (the ceiling of any session library).
- * - `ours`: nestjs-sessions on its default TypeORM store.
+ * - `ours`: nestjs-sessions on its default TypeORM store (or that store with unnamed statements).
  * - `express-session`: express-session + connect-pg-simple (Express only).
  * - `fastify-session`: @fastify/session + @fastify/cookie + connect-pg-simple (Fastify only).
  */
@@ -19,6 +19,12 @@ export interface Variant {
   family: VariantFamily;
   /** `ours`: options merged into `SessionModule.forRoot()` over the bench's secret and cookie. */
   sessionOptions?: Omit<SessionModuleOptions, 'secret'>;
+  /**
+   * `ours`: `new TypeOrmSessionStore(dataSource, { preparedStatements: false })`, what an app
+   * behind a transaction pooler runs (measured here on the same direct connection, so the
+   * difference is the cost of parsing and planning each statement every time).
+   */
+  preparedStatements?: false;
   /** `express-session`: connect-pg-simple's `disableTouch`. */
   disableTouch?: boolean;
   /** `fastify-session`: @fastify/session's `rolling` (its default is `true`). */
@@ -41,6 +47,13 @@ export const VARIANTS: readonly Variant[] = [
     family: 'floor',
   },
   { id: 'ours-express', label: 'nestjs-sessions (Express)', adapter: 'express', family: 'ours' },
+  {
+    id: 'ours-unnamed-express',
+    label: 'nestjs-sessions, unnamed statements (Express)',
+    adapter: 'express',
+    family: 'ours',
+    preparedStatements: false,
+  },
   {
     id: 'ours-cache-express',
     label: 'nestjs-sessions + cache (Express)',
@@ -69,6 +82,13 @@ export const VARIANTS: readonly Variant[] = [
     family: 'floor',
   },
   { id: 'ours-fastify', label: 'nestjs-sessions (Fastify)', adapter: 'fastify', family: 'ours' },
+  {
+    id: 'ours-unnamed-fastify',
+    label: 'nestjs-sessions, unnamed statements (Fastify)',
+    adapter: 'fastify',
+    family: 'ours',
+    preparedStatements: false,
+  },
   {
     id: 'ours-cache-fastify',
     label: 'nestjs-sessions + cache (Fastify)',

@@ -1,4 +1,50 @@
 /**
+ * Each kind of value `session.set()` / `flash()` refuses, given the class name where it
+ * matters: `[what it is, what to store instead]`.
+ */
+const REFUSED_SESSION_VALUES = {
+  function: () => ['a function', 'store data only, leaving functions out'],
+  symbol: () => ['a symbol', 'store a string instead'],
+  bigint: () => ['a BigInt', 'store value.toString() instead'],
+  nonFinite: (name: string) => [name, 'store a finite number, or null, instead'],
+  date: () => ['a Date', 'store date.toISOString() instead (and new Date(value) after get())'],
+  map: () => ['a Map', 'store Object.fromEntries(map) or [...map] instead'],
+  set: () => ['a Set', 'store [...set] instead'],
+  regexp: () => ['a RegExp', 'store regexp.source and regexp.flags instead'],
+  error: (name: string) => [`an Error (${name})`, 'store error.message instead'],
+  boxed: (name: string) => [`a boxed ${name}`, 'store the primitive, value.valueOf(), instead'],
+  binary: (name: string) => [
+    `binary data (${name})`,
+    "store a base64 string (buffer.toString('base64')) or a plain array (Array.from(view)) instead",
+  ],
+  builtIn: (name: string) => [`a ${name}`, 'store plain data instead'],
+  toJSON: (name: string) => [
+    `an object with a toJSON() method (${name})`,
+    'store value.toJSON(), or the fields you need, instead',
+  ],
+  undefinedInArray: () => [
+    'undefined (or a hole) in an array',
+    'store null there, or leave the element out',
+  ],
+  circular: () => [
+    'a circular reference (to an object that contains it)',
+    'store a copy without the cycle, e.g. ids instead of the objects',
+  ],
+  nul: () => [
+    'a string with a NUL character (\\u0000)',
+    "remove it first, e.g. value.replaceAll('\\u0000', '')",
+  ],
+  loneSurrogate: () => [
+    'a string with a lone surrogate (half of a UTF-16 pair, not valid Unicode)',
+    'store value.toWellFormed() instead',
+  ],
+  tooDeep: (limit: string) => [`nested deeper than ${limit} levels`, 'store a flatter structure'],
+} satisfies Record<string, (name: string) => [string, string]>;
+
+/** A kind of value a session refuses (see `session-value.checker.ts`). */
+export type RefusedSessionValue = keyof typeof REFUSED_SESSION_VALUES;
+
+/**
  * Every message this library shows a user (errors, warnings, HTTP bodies), in one
  * place. Each says what went wrong and how to fix it.
  */
@@ -35,8 +81,22 @@ export const SESSION_MESSAGES = {
     `nestjs-sessions: ${store.constructor.name}.${method}() is not supported by this store. ` +
     'Use a store that keeps sessions server-side (TypeORM, Redis, memory) to list or revoke sessions.',
   storeUnavailable: () => 'Session store unavailable, please retry shortly.',
-  storeFailed: (operation: string) =>
-    `nestjs-sessions: the session store failed to ${operation}; answering 503.`,
+  storeUnreachable: (operation: string, error: string) =>
+    `nestjs-sessions: the session store is unreachable (failed to ${operation}: ${error}); ` +
+    'requests that need a session answer 503 until it answers again.',
+  storeReachableAgain: (outageMs: number, refused: number) =>
+    `nestjs-sessions: the session store is reachable again after ${(outageMs / 1000).toFixed(1)} s; ` +
+    `${refused === 1 ? '1 request was' : `${refused} requests were`} answered 503 meanwhile.`,
+  storeTimedOut: (operation: string, timeout: number) =>
+    `no answer to "${operation}" within storeTimeout (${timeout} ms); raise \`storeTimeout\` ` +
+    'if the store is only slow.',
+  cacheChannelSlow: (timeout: number) =>
+    `nestjs-sessions: the session cache's invalidation channel did not start within ` +
+    `storeTimeout (${timeout} ms); reading every session from the store until it is up ` +
+    '(it keeps trying in the background).',
+  cacheChannelStopFailed: (error: string) =>
+    `nestjs-sessions: the session cache did not stop listening for invalidations cleanly ` +
+    `(${error}); shutdown goes on.`,
   unauthenticated: () => 'Sign-in required.',
   invalidSessionData: (fields: readonly string[]) =>
     `nestjs-sessions: session data failed validation of dataClass on: ${fields.join(', ')}.`,
@@ -46,6 +106,19 @@ export const SESSION_MESSAGES = {
   discardedNonObjectSessionData: (kind: string) =>
     `nestjs-sessions: stored session data is ${kind}, not a JSON object; ` +
     'the session was discarded and the request treated as anonymous.',
+  /** `call` is e.g. `set('cart', …)`; `where` is the path in the value, or `the key …`. */
+  refusedSessionValue: (call: string, where: string, kind: RefusedSessionValue, name = '') => {
+    const [what, fix] = REFUSED_SESSION_VALUES[kind](name);
+    return (
+      `nestjs-sessions: session.${call} refused: ${where} is ${what}, which a session store ` +
+      `cannot keep as it is; ${fix}. The session is unchanged.`
+    );
+  },
+  sessionDataTooLarge: (size: number, limit: number, key: string, keySize: number) =>
+    `nestjs-sessions: the session's data would be ${size} bytes as JSON, over maxDataSize ` +
+    `(${limit} bytes); its largest key is ${key} (${keySize} bytes). Nothing was saved and the ` +
+    'stored session is unchanged. Store less in the session (keep ids, not whole objects, and ' +
+    'load the rest from your database), or raise maxDataSize.',
   reservedKey: (key: string) =>
     `nestjs-sessions: session keys starting with '$' are reserved (got '${key}').`,
   sessionDestroyed: () =>
@@ -75,11 +148,34 @@ export const SESSION_MESSAGES = {
     'mariadb, mysql or better-sqlite3, or pass another store.',
   sessionEntityMissing: () =>
     'nestjs-sessions: SessionEntity is not registered on the DataSource given to ' +
-    'TypeOrmSessionStore. Add it to `entities` (and `...sessionMigrations` to `migrations`).',
+    'TypeOrmSessionStore. Add it to `entities: [SessionEntity]` (and `...sessionMigrations` to ' +
+    '`migrations`, with `migrationsRun: true`).',
   portableSessionEntityMissing: (driver: string) =>
     `nestjs-sessions: on '${driver}', TypeOrmSessionStore needs PortableSessionEntity (SessionEntity ` +
-    'has Postgres-only column types) registered on its DataSource. Add it to `entities` (and ' +
-    '`...sessionMigrations` to `migrations`).',
+    'has Postgres-only column types) registered on its DataSource. Add it to ' +
+    '`entities: [PortableSessionEntity]` (and `...sessionMigrations` to `migrations`, with ' +
+    '`migrationsRun: true`).',
+  sessionTableMissing: (table: string) =>
+    `nestjs-sessions: the sessions table ${table} does not exist. Add \`...sessionMigrations\` to ` +
+    "the DataSource's `migrations` with `migrationsRun: true`, or run the migrations " +
+    '(`npx typeorm migration:run -d <your data source>`) before the app starts.',
+  sessionColumnsMissing: (table: string, columns: readonly string[]) =>
+    `nestjs-sessions: the sessions table ${table} has no column ${columns.join(', ')}: it was ` +
+    'not made by (or not fully migrated with) sessionMigrations. Add `...sessionMigrations` to ' +
+    "the DataSource's `migrations` with `migrationsRun: true`, or run the migrations, or add " +
+    'the missing columns as migrations/ creates them.',
+  dataSourceNotInitialized: (timeout: number) =>
+    'nestjs-sessions: the DataSource given to TypeOrmSessionStore was still not initialized ' +
+    `${timeout} ms (storeTimeout) into startup. \`await dataSource.initialize()\` before the ` +
+    'app starts (TypeOrmModule does it for you).',
+  sessionTableUnchecked: (table: string, reason: string) =>
+    `nestjs-sessions: could not check the sessions table ${table} at startup (${reason}); ` +
+    'starting anyway: requests that need a session answer 503 until the database answers.',
+  preparedStatementsOff: () =>
+    'nestjs-sessions: a prepared statement was missing on the server connection (a transaction ' +
+    'pooler such as PgBouncer in transaction mode moves connections between statements); ' +
+    'TypeOrmSessionStore runs unnamed statements from now on. To start that way, pass ' +
+    '`new TypeOrmSessionStore(dataSource, { preparedStatements: false })` as `store`.',
   cookieStoreSecret: () =>
     'nestjs-sessions: CookieSessionStore needs `secret`: a string of at least 32 characters, or a ' +
     'non-empty array of such strings (newest first). Generate one with `openssl rand -base64 48`.',

@@ -18,6 +18,7 @@ import { ConfigurableModuleClass, SESSION_MODULE_OPTIONS } from './session.modul
 import { SessionCommitter } from './session/session.committer.js';
 import { SessionLoader } from './session/session.loader.js';
 import { SessionService } from './session/session.service.js';
+import { SessionStoreGate } from './stores/session-store.gate.js';
 import { SessionStore } from './stores/session.store.js';
 import { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
 
@@ -43,6 +44,7 @@ import { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
         return enabled ? new CachedSessionStore(store, ttl, maxEntries) : store;
       },
     },
+    SessionStoreGate,
     SessionLoader,
     SessionCommitter,
     SessionService,

@@ -1,10 +1,11 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionEntity, SessionModule, sessionMigrations } from '../lib/index.js';
 import { AccountController } from './account.controller.js';
 import { DevicesController } from './devices.controller.js';
+import { FormErrorFilter } from './form-error.filter.js';
 import { SignInController } from './sign-in.controller.js';
 import { UsersService } from './users.service.js';
 
@@ -55,6 +56,8 @@ export class AppModule {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }),
         },
+        // A refused form (or one too large for the body parser) gets a page, not JSON.
+        { provide: APP_FILTER, useClass: FormErrorFilter },
       ],
     };
   }

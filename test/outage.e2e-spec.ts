@@ -14,7 +14,7 @@ import { SESSION_MESSAGES } from '../lib/session.messages.js';
 import { AccountController } from './fixtures/account.controller.js';
 import { ConcurrencyController, RequestGate } from './fixtures/concurrency.controller.js';
 import { createTestSchema } from './support/database.js';
-import type { PostgresTestOptions, TestSchema } from './support/database.js';
+import type { TestSchema } from './support/database.js';
 import { ADAPTERS, cookieFrom, createHttpApp, setCookies } from './support/http-app.js';
 import { startSqlProxy } from './support/sql-counter.js';
 import type { SqlProxy } from './support/sql-counter.js';
@@ -30,12 +30,10 @@ const secret = 'o'.repeat(32);
 const hostProcess = runInThisContext('process') as NodeJS.Process;
 
 /**
- * What an app should give its pool so that a dead network fails fast instead of hanging a
- * request forever: a connect timeout, and a read timeout for queries on open connections.
+ * The app gives `pg` no timeout of its own (no `connectTimeoutMS`, no `query_timeout`):
+ * `storeTimeout` alone keeps a dead network from hanging a request.
  */
-function failFast(options: PostgresTestOptions): PostgresTestOptions {
-  return { ...options, connectTimeoutMS: 1_000, extra: { query_timeout: 1_000 } };
-}
+const storeTimeout = '1s';
 
 describe.each(ADAPTERS)('PostgreSQL outage (%s)', (adapter) => {
   let proxy: SqlProxy;
@@ -68,8 +66,8 @@ describe.each(ADAPTERS)('PostgreSQL outage (%s)', (adapter) => {
     schema = await createTestSchema({ url: relay.url });
     app = await createHttpApp(adapter, {
       imports: [
-        TypeOrmModule.forRoot(failFast(schema.typeOrmOptions)),
-        SessionModule.forRoot({ secret, cleanup: false }),
+        TypeOrmModule.forRoot(schema.typeOrmOptions),
+        SessionModule.forRoot({ secret, cleanup: false, storeTimeout }),
       ],
       controllers: [AccountController, ConcurrencyController],
       providers: [RequestGate],
@@ -166,8 +164,12 @@ describe('PostgreSQL outage: the scheduled sweep', () => {
     schema = await createTestSchema({ url: proxy.url });
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot(failFast(schema.typeOrmOptions)),
-        SessionModule.forRoot({ secret, cleanup: { interval: INTERVAL, batchSize: 10 } }),
+        TypeOrmModule.forRoot(schema.typeOrmOptions),
+        SessionModule.forRoot({
+          secret,
+          cleanup: { interval: INTERVAL, batchSize: 10 },
+          storeTimeout,
+        }),
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });

@@ -127,10 +127,19 @@ describe.each(ADAPTERS)('the sample app over HTTP (%s)', (adapter) => {
     }
   });
 
-  it('answers a malformed sign-in form with 400', async () => {
+  it('answers a malformed sign-in form with 400 and a page saying why, not JSON', async () => {
     const visitor = new Visitor();
-    expect((await visitor.submit('/login', '/login', { username: 'alice' })).status).toBe(400);
-    expect((await visitor.submit('/login', '/login', { ...alice, admin: 'yes' })).status).toBe(400);
+    for (const [form, reason] of [
+      [{ username: 'alice' }, 'Enter your password.'],
+      [{ ...alice, admin: 'yes' }, 'property admin should not exist'],
+    ] as const) {
+      const res = await visitor.submit('/login', '/login', form);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain('<h1>Form not accepted</h1>');
+      expect(res.text).toContain(`<li>${reason}</li>`);
+      expect(res.text).toContain('<a href="/login">Back to the sign-in form</a>');
+    }
   });
 
   it('sends a browser without a session to /login (303), and answers others 401', async () => {

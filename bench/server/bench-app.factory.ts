@@ -10,7 +10,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import connectPgSimple from 'connect-pg-simple';
 import expressSession from 'express-session';
 import pg from 'pg';
-import { SessionEntity, SessionModule, sessionMigrations } from '../../lib/index.js';
+import { DataSource } from 'typeorm';
+import {
+  SessionEntity,
+  SessionModule,
+  TypeOrmSessionStore,
+  sessionMigrations,
+} from '../../lib/index.js';
 import type { SessionModuleOptions } from '../../lib/index.js';
 import { BENCH_SECRET, POOL_SIZE } from '../bench.config.js';
 import { applicationNameOf, schemaOf } from '../bench.variants.js';
@@ -51,13 +57,26 @@ function createApp(variant: Variant, module: DynamicModule): Promise<INestApplic
   });
 }
 
-/** DESIGN §1: TypeORM with the entity and migrations, SessionModule with its defaults. */
+/**
+ * DESIGN §1: TypeORM with the entity and migrations, SessionModule with its defaults (or the
+ * TypeORM store told to run unnamed statements).
+ */
 function oursModule(variant: Variant, databaseUrl: string): DynamicModule {
   const options: SessionModuleOptions = {
     secret: BENCH_SECRET,
     cookie: { secure: false },
     ...variant.sessionOptions,
   };
+  const sessionModule =
+    variant.preparedStatements === false
+      ? SessionModule.forRootAsync({
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => ({
+            ...options,
+            store: new TypeOrmSessionStore(dataSource, { preparedStatements: false }),
+          }),
+        })
+      : SessionModule.forRoot(options);
   return {
     module: BenchModule,
     imports: [
@@ -71,7 +90,7 @@ function oursModule(variant: Variant, databaseUrl: string): DynamicModule {
         migrations: sessionMigrations,
         migrationsRun: true,
       }),
-      SessionModule.forRoot(options),
+      sessionModule,
     ],
     controllers: [OursController],
   };

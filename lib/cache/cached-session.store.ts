@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type {
   SessionInvalidation,
@@ -9,6 +9,8 @@ import type {
 import { applySessionPatch } from '../stores/session-patch.util.js';
 import { SessionStore } from '../stores/session.store.js';
 import type { SessionStoreSettings } from '../stores/session.store.js';
+import { StoreTimeoutError, startCall, withDeadline } from '../stores/store-deadline.util.js';
+import type { TimedInvalidationListener } from '../stores/store-deadline.util.js';
 
 interface Entry {
   record: SessionRecord;
@@ -27,12 +29,19 @@ interface Entry {
  * Data written by another instance may be seen here up to `ttl` late (writes are per-key
  * patches in the store, so nothing is lost by that).
  *
+ * Starting and stopping the channel are bounded by `storeTimeout`: a channel that does not
+ * start in time leaves the cache bypassed (the store's channel keeps trying in the background
+ * and turns the cache on once it is proven), and one that does not stop in time does not hold
+ * up shutdown.
+ *
  * @internal
  */
-export class CachedSessionStore extends SessionStore implements OnModuleInit, OnModuleDestroy {
+export class CachedSessionStore extends SessionStore implements OnModuleDestroy {
   private readonly logger = new Logger('SessionCache');
   private readonly entries = new Map<string, Entry>();
   private listening = false;
+  private stopped = false;
+  private timeout = 0;
   private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(
@@ -43,25 +52,24 @@ export class CachedSessionStore extends SessionStore implements OnModuleInit, On
     super();
   }
 
-  async onModuleInit(): Promise<void> {
-    this.unsubscribe = await this.inner.subscribeInvalidations({
-      invalidate: (event) => this.drop(event),
-      connected: (up) => {
-        this.entries.clear();
-        if (this.listening && !up) this.logger.warn(SESSION_MESSAGES.cacheChannelDown());
-        this.listening = up;
-      },
-    });
+  /** At startup (`SessionModule`'s `onModuleInit`): the inner store's check, then the channel. */
+  override async initialize(settings: SessionStoreSettings): Promise<void> {
+    await this.inner.initialize(settings);
+    this.timeout = settings.timeout;
+    await this.listen();
   }
 
-  /** Before any `onApplicationShutdown`: TypeORM ends its pool there, and waits for this one. */
+  /**
+   * Before any `onApplicationShutdown`: TypeORM ends its pool there, and waits for the
+   * connection the channel holds. Bounded: a channel that does not stop in time is dropped.
+   */
   async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     this.listening = false;
-    await this.unsubscribe?.();
-  }
-
-  override initialize(settings: SessionStoreSettings): Promise<void> {
-    return this.inner.initialize(settings);
+    this.entries.clear();
+    const unsubscribe = this.unsubscribe;
+    this.unsubscribe = undefined;
+    if (unsubscribe) await this.stop(unsubscribe);
   }
 
   async find(id: string, now: Date): Promise<SessionRecord | null> {
@@ -108,6 +116,50 @@ export class CachedSessionStore extends SessionStore implements OnModuleInit, On
 
   override deleteExpired(now: Date, limit: number): Promise<number> {
     return this.inner.deleteExpired(now, limit);
+  }
+
+  /**
+   * Subscribes to the inner store's channel, waiting at most `storeTimeout`. A store that
+   * cannot publish invalidations fails startup; one that is slow leaves the cache bypassed.
+   */
+  private async listen(): Promise<void> {
+    const listener: TimedInvalidationListener = {
+      timeout: this.timeout,
+      invalidate: (event) => this.drop(event),
+      connected: (up) => {
+        this.entries.clear();
+        if (this.listening && !up) this.logger.warn(SESSION_MESSAGES.cacheChannelDown());
+        this.listening = up && !this.stopped;
+      },
+    };
+    const subscribed = this.inner.subscribeInvalidations(listener);
+    const subscribedLate = (unsubscribe: () => Promise<void>) => {
+      if (this.stopped) void this.stop(unsubscribe);
+      else this.unsubscribe = unsubscribe;
+    };
+    try {
+      this.unsubscribe = await withDeadline(
+        subscribed,
+        this.timeout,
+        'subscribe to session invalidations',
+        subscribedLate,
+      );
+    } catch (error) {
+      if (!(error instanceof StoreTimeoutError)) throw error;
+      this.logger.warn(SESSION_MESSAGES.cacheChannelSlow(this.timeout));
+    }
+  }
+
+  private async stop(unsubscribe: () => Promise<void>): Promise<void> {
+    try {
+      await withDeadline(
+        startCall(unsubscribe),
+        this.timeout,
+        'stop listening for session invalidations',
+      );
+    } catch (error) {
+      this.logger.warn(SESSION_MESSAGES.cacheChannelStopFailed(String(error)));
+    }
   }
 
   /** Drops the sessions locally at once, then tells the other instances. */

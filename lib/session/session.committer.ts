@@ -3,10 +3,12 @@ import { serialize } from 'cookie';
 import { appendSetCookie } from '../http/http-exchange.util.js';
 import type { HttpRequestLike, HttpResponseLike } from '../http/http-exchange.util.js';
 import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
-import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
+import { SessionDataError } from '../errors/session-data.error.js';
+import { FLASH_KEY_PREFIX, RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
-import { guardStoreCall } from '../stores/guarded-store.js';
 import { SealedSessionStore } from '../stores/sealed-session.store.js';
+import type { SessionData } from '../stores/session-record.interface.js';
+import { SessionStoreGate } from '../stores/session-store.gate.js';
 import { SessionStore } from '../stores/session.store.js';
 import { invalidSessionFields } from './session-data.validator.js';
 import type { SessionHandle } from './session.handle.js';
@@ -25,6 +27,7 @@ export class SessionCommitter {
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly store: SessionStore,
     private readonly loader: SessionLoader,
+    private readonly gate: SessionStoreGate,
   ) {}
 
   async commit(request: HttpRequestLike, response: HttpResponseLike): Promise<void> {
@@ -72,6 +75,8 @@ export class SessionCommitter {
   }
 
   private assertValid(handle: SessionHandle): void {
+    // Measured only when data is written: a create, or a patch that sets keys (not a touch).
+    if (!handle.isStored || handle.hasSetKeys) this.assertWithinMaxDataSize(handle.data);
     if (!this.options.dataClass || !handle.isModified) return;
     const fields = invalidSessionFields(this.options.dataClass, handle.userData);
     if (fields.length > 0) {
@@ -79,15 +84,32 @@ export class SessionCommitter {
     }
   }
 
+  /** `maxDataSize` bounds the bytes of the whole data as JSON; past it, the largest key is named. */
+  private assertWithinMaxDataSize(data: Readonly<SessionData>): void {
+    const limit = this.options.maxDataSize;
+    const size = Buffer.byteLength(JSON.stringify(data));
+    if (size <= limit) return;
+    let [largest, largestSize] = ['', -1];
+    for (const [key, value] of Object.entries(data)) {
+      const keySize = Buffer.byteLength(JSON.stringify({ [key]: value })) - 2;
+      if (keySize > largestSize) [largest, largestSize] = [key, keySize];
+    }
+    const shown = largest.startsWith(FLASH_KEY_PREFIX)
+      ? `flash '${largest.slice(FLASH_KEY_PREFIX.length)}'`
+      : `'${largest}'`;
+    const message = SESSION_MESSAGES.sessionDataTooLarge(size, limit, shown, largestSize);
+    throw new SessionDataError(message, largest);
+  }
+
   private async create(handle: SessionHandle, now: Date): Promise<void> {
     if (this.store instanceof SealedSessionStore) return; // the cookie is the record
-    await guardStoreCall('create a session', () => this.store.create(handle.toRecord(now)));
+    await this.gate.run('create a session', () => this.store.create(handle.toRecord(now)));
   }
 
   /** Writes what changed; `false` when the session was deleted meanwhile. */
   private patch(handle: SessionHandle, now: Date): Promise<boolean> {
     if (this.store instanceof SealedSessionStore) return Promise.resolve(true);
-    return guardStoreCall('save a session', () => this.store.patch(handle.id, handle.toPatch(now)));
+    return this.gate.run('save a session', () => this.store.patch(handle.id, handle.toPatch(now)));
   }
 
   private stored(handle: SessionHandle, now: Date, response: HttpResponseLike): void {

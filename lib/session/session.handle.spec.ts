@@ -1,4 +1,5 @@
 import { hashToken } from '../cookie/session-token.codec.js';
+import { SessionDataError } from '../errors/session-data.error.js';
 import type { SessionRecord } from '../stores/session-record.interface.js';
 import { SessionHandle } from './session.handle.js';
 import type { SessionRuntime } from './session.handle.js';
@@ -120,5 +121,53 @@ describe('SessionHandle', () => {
     handle.markStored(at);
     expect(handle.isModified).toBe(false);
     expect(handle.toPatch(at).userId).toBeUndefined();
+  });
+
+  it('refuses a value JSON does not carry at set(), changing nothing', () => {
+    const handle = SessionHandle.loaded(runtime(), 'old', stored());
+    expect(() => handle.set('theme', new Date())).toThrow(SessionDataError);
+    expect(() => handle.set('cart', [1, 'a\u0000'])).toThrow(/cart\[1\] is a string with a NUL/);
+    expect(handle.get('theme')).toBe('dark');
+    expect(handle.get('cart')).toEqual([1]);
+    expect(handle.isModified).toBe(false);
+    expect(handle.toPatch(new Date()).set).toBeUndefined();
+  });
+
+  it('refuses a flashed value or flash key JSON does not carry, changing nothing', () => {
+    const handle = SessionHandle.fresh(runtime(), { userAgent: null, ip: null });
+    expect(() => handle.flash('tried', 'mallory\ud800')).toThrow(/flash\('tried', …\) refused/);
+    expect(() => handle.flash('\u0000', 'x')).toThrow(SessionDataError);
+    expect(handle.hasContent).toBe(false);
+    expect(handle.isModified).toBe(false);
+  });
+
+  it('keeps a plain copy at set(): a DTO comes back from get() as a plain object, undefined left out', () => {
+    class CartDto {
+      items = ['book'];
+      coupon: string | undefined = undefined;
+    }
+    const dto = new CartDto();
+    const handle = SessionHandle.fresh(runtime(), { userAgent: null, ip: null });
+    handle.set('cart', dto);
+    dto.items.push('later');
+    expect(handle.get('cart')).toStrictEqual({ items: ['book'] });
+    expect(handle.toRecord(new Date()).data).toStrictEqual({ cart: { items: ['book'] } });
+  });
+
+  it('set(key, undefined) is delete(key)', () => {
+    const handle = SessionHandle.loaded(runtime(), 'old', stored());
+    handle.set('theme', undefined);
+    expect(handle.get('theme')).toBeUndefined();
+    expect(handle.toPatch(new Date()).unset).toEqual(['theme']);
+    expect(handle.hasSetKeys).toBe(false);
+  });
+
+  it('hasSetKeys: only keys set (not deleted) since the last write', () => {
+    const handle = SessionHandle.loaded(runtime(), 'old', stored());
+    expect(handle.hasSetKeys).toBe(false);
+    handle.set('theme', 'light');
+    expect(handle.hasSetKeys).toBe(true);
+    handle.markStored(new Date());
+    expect(handle.hasSetKeys).toBe(false);
   });
 });

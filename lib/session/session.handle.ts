@@ -8,6 +8,7 @@ import type {
   SessionRecord,
 } from '../stores/session-record.interface.js';
 import { userDataOf } from './session-data.validator.js';
+import { copySessionValue } from './session-value.checker.js';
 import type { Session } from './session.interface.js';
 
 /** What a handle needs from the module to act on the store by itself. */
@@ -92,7 +93,8 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
 
   set<K extends keyof T & string>(key: K, value: T[K] | undefined): void {
     if (key.startsWith(RESERVED_KEY_PREFIX)) throw new Error(SESSION_MESSAGES.reservedKey(key));
-    this.write(key, value);
+    const copy = value === undefined ? undefined : copySessionValue({ call: 'set', key }, value);
+    this.write(key, copy);
   }
 
   delete<K extends keyof T & string>(key: K): void {
@@ -100,7 +102,8 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   }
 
   flash(key: string, value: unknown): void {
-    this.write(FLASH_KEY_PREFIX + key, value);
+    const copy = value === undefined ? undefined : copySessionValue({ call: 'flash', key }, value);
+    this.write(FLASH_KEY_PREFIX + key, copy);
   }
 
   consumeFlash<V = unknown>(key: string): V | undefined {
@@ -159,6 +162,15 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   /** Whether there is anything worth storing for an anonymous session. */
   get hasContent(): boolean {
     return this.record.userId !== null || Object.keys(this.record.data).length > 0;
+  }
+  /** Whether this request set (not only deleted) a data key not yet written. */
+  get hasSetKeys(): boolean {
+    for (const key of this.changedKeys) if (this.record.data[key] !== undefined) return true;
+    return false;
+  }
+  /** All data, reserved keys included, as the next write stores it. */
+  get data(): Readonly<SessionData> {
+    return this.record.data;
   }
   /** Data without the library's reserved keys, as `dataClass` sees it. */
   get userData(): SessionData {

@@ -6,9 +6,9 @@ import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
-import { guardStoreCall } from '../stores/guarded-store.js';
 import type { SessionRecord } from '../stores/session-record.interface.js';
 import { SealedSessionStore } from '../stores/sealed-session.store.js';
+import { SessionStoreGate } from '../stores/session-store.gate.js';
 import { SessionStore } from '../stores/session.store.js';
 import { invalidSessionFields } from './session-data.validator.js';
 import { SessionHandle } from './session.handle.js';
@@ -29,6 +29,8 @@ export class SessionLoader implements SessionRuntime {
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly store: SessionStore,
+    /** Bounds and guards each store call (a loader made by hand gets a gate of its own). */
+    private readonly gate: SessionStoreGate = new SessionStoreGate(options),
   ) {
     this.codec = new SessionTokenCodec(options.secrets);
   }
@@ -47,7 +49,7 @@ export class SessionLoader implements SessionRuntime {
   }
 
   deleteStored(id: string): Promise<void> {
-    return guardStoreCall('delete a session', () => this.store.delete(id));
+    return this.gate.run('delete a session', () => this.store.delete(id));
   }
 
   expiryOf(createdAt: Date, lastSeenAt: Date): Date {
@@ -83,7 +85,7 @@ export class SessionLoader implements SessionRuntime {
     }
     const token = firstOf(values, (value) => this.codec.verify(value));
     if (token === null) return null;
-    const record = await guardStoreCall('read a session', () => store.find(hashToken(token), now));
+    const record = await this.gate.run('read a session', () => store.find(hashToken(token), now));
     return record && { token, record };
   }
 

@@ -3,9 +3,9 @@ import type { ExecutionContext } from '@nestjs/common';
 import { SessionCleanupService } from '../cleanup/session-cleanup.service.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
-import { guardStoreCall } from '../stores/guarded-store.js';
 import type { SessionSummary } from '../stores/session-record.interface.js';
 import { SealedSessionStore } from '../stores/sealed-session.store.js';
+import { SessionStoreGate } from '../stores/session-store.gate.js';
 import { SessionStore, SessionStoreCapabilityError } from '../stores/session.store.js';
 import { SessionHandle } from './session.handle.js';
 import type { Session } from './session.interface.js';
@@ -22,6 +22,7 @@ export class SessionService {
     private readonly store: SessionStore,
     private readonly loader: SessionLoader,
     private readonly cleanup: SessionCleanupService,
+    private readonly gate: SessionStoreGate,
   ) {}
 
   /** The current request's session, for an app's own guards and interceptors. */
@@ -53,7 +54,7 @@ export class SessionService {
   /** The user's live sessions, oldest first (`id` is what `revoke()` takes). */
   async listForUser(userId: string): Promise<SessionSummary[]> {
     const now = new Date();
-    const records = await guardStoreCall('list sessions', () => this.store.findByUser(userId, now));
+    const records = await this.gate.run('list sessions', () => this.store.findByUser(userId, now));
     return records
       .filter((r) => this.loader.expiryOf(r.createdAt, r.lastSeenAt) > now)
       .map(({ id, createdAt, lastSeenAt, userAgent, ip }) => ({
@@ -75,12 +76,12 @@ export class SessionService {
     if (this.store instanceof SealedSessionStore) {
       throw new SessionStoreCapabilityError(this.store, 'revoke');
     }
-    await guardStoreCall('revoke a session', () => this.store.delete(id));
+    await this.gate.run('revoke a session', () => this.store.delete(id));
   }
 
   /** Ends every session of `userId` (but `except`), on every instance at once. */
   async revokeAllForUser(userId: string, options: { except?: string } = {}): Promise<number> {
-    return guardStoreCall('revoke sessions', () => this.store.deleteByUser(userId, options.except));
+    return this.gate.run('revoke sessions', () => this.store.deleteByUser(userId, options.except));
   }
 
   /** Deletes expired sessions now, in batches; resolves with how many were deleted. */

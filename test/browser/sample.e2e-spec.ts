@@ -101,6 +101,44 @@ describe(`the sample app in Chromium (${adapter})`, () => {
     expect(page.url()).toBe(`${sample.url}/login`);
   });
 
+  it('answers a tampered sign-in form (no maxlength, a control character) with a clear page', async () => {
+    const page = await newDevice();
+    for (const [username, reason] of [
+      ['m'.repeat(150), 'Usernames are at most 100 characters long.'],
+      ['mallory\u0007', 'Usernames cannot contain control or invalid characters.'],
+    ]) {
+      await page.goto(`${sample.url}/login`);
+      await page
+        .locator('#username')
+        .evaluate((input: { removeAttribute(name: string): void }) =>
+          input.removeAttribute('maxlength'),
+        );
+      await page.fill('#username', username);
+      await page.fill('#password', 'anything');
+      const [response] = await Promise.all([
+        page.waitForResponse(
+          (r) => r.url() === `${sample.url}/login` && r.request().method() === 'POST',
+        ),
+        page.click('button[type=submit]'),
+      ]);
+      expect(response.status()).toBe(400);
+      expect(await page.textContent('h1')).toBe('Form not accepted');
+      expect(await page.textContent('main li')).toBe(reason);
+    }
+    await screenshot(page, 'form-not-accepted');
+    await Promise.all([
+      page.waitForURL(`${sample.url}/login`),
+      page.click('text=Back to the sign-in form'),
+    ]);
+    await page.fill('#username', 'alice');
+    await page.fill('#password', 'wonderland-123');
+    await Promise.all([
+      page.waitForURL(`${sample.url}/account`),
+      page.click('button[type=submit]'),
+    ]);
+    expect(await page.textContent('h1')).toBe('Hello, alice');
+  });
+
   it('revokes a second device: its next navigation lands on the sign-in page', async () => {
     const [laptop, phone] = await Promise.all([newDevice(), newDevice(IPHONE)]);
     await signIn(laptop);

@@ -2,12 +2,21 @@ import type {
   SessionInvalidation,
   SessionInvalidationListener,
 } from '../session-record.interface.js';
-import type { RedisSessionClient } from './redis-session-client.interface.js';
+import { listenerTimeout, withDeadline } from '../store-deadline.util.js';
+import type {
+  RedisSessionClient,
+  RedisSubscriberClient,
+} from './redis-session-client.interface.js';
+
+/** An ioredis subscriber can also be dropped at once, without waiting for an answer. */
+type Droppable = RedisSubscriberClient & { disconnect?(): void };
 
 /**
  * Session invalidations over Redis pub/sub on `<prefix>invalidations`, for the read cache.
  * Listening opens one duplicate connection; after each (re)connection the channel is
- * subscribed again before the cache is told it may trust its entries.
+ * subscribed again before the cache is told it may trust its entries. Subscribing and `QUIT`
+ * wait at most the subscriber's `storeTimeout`; a connection that does not answer `QUIT` in
+ * time is dropped.
  */
 export class RedisInvalidationChannel {
   readonly name: string;
@@ -29,17 +38,25 @@ export class RedisInvalidationChannel {
   }
 
   async subscribe(listener: SessionInvalidationListener): Promise<() => Promise<void>> {
-    const subscriber = this.client.duplicate!();
+    const timeout = listenerTimeout(listener);
+    const subscriber = this.client.duplicate!() as Droppable;
     let up = false;
+    let stopped = false;
     const down = () => {
       if (up) listener.connected(false);
       up = false;
     };
+    const subscribed = () => {
+      if (stopped || up) return;
+      up = true;
+      listener.connected(true);
+    };
     const listen = async () => {
+      const subscribing = subscriber.subscribe(this.name);
       try {
-        await subscriber.subscribe(this.name);
-        up = true;
-        listener.connected(true);
+        // a SUBSCRIBE answered after the deadline still counts: the connection is subscribed
+        await withDeadline(subscribing, timeout, 'subscribe to invalidations', subscribed);
+        subscribed();
       } catch {
         down(); // the client reconnects and emits 'ready' again
       }
@@ -52,8 +69,14 @@ export class RedisInvalidationChannel {
     subscriber.on('error', down);
     await listen();
     return async () => {
+      stopped = true;
       up = false;
-      await subscriber.quit();
+      try {
+        await withDeadline(subscriber.quit(), timeout, 'stop listening for invalidations');
+      } catch (error) {
+        subscriber.disconnect?.(); // no answer to QUIT: the connection is dropped, not waited on
+        throw error;
+      }
     };
   }
 }

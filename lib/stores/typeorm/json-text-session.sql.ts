@@ -1,6 +1,6 @@
 import type { SessionData, SessionPatch, SessionRecord } from '../session-record.interface.js';
 import { fromUtcDatetime, jsonKeyPath, toUtcDatetime } from './session-sql.dialect.js';
-import type { SessionSqlDialect, SqlStatement } from './session-sql.dialect.js';
+import type { SchemaFault, SessionSqlDialect, SqlStatement } from './session-sql.dialect.js';
 
 /** A row where dates come back as UTC text and data as JSON text (or parsed, on MySQL 8). */
 interface JsonTextSessionRow {
@@ -44,6 +44,8 @@ export abstract class JsonTextSessionSql implements SessionSqlDialect {
   }
 
   abstract deleteExpired(now: Date, limit: number): SqlStatement;
+
+  abstract schemaFault(error: unknown): SchemaFault;
 
   find(id: string, now: Date): SqlStatement {
     return {
@@ -121,6 +123,10 @@ export abstract class JsonTextSessionSql implements SessionSqlDialect {
           sql: `DELETE FROM ${this.table} WHERE user_id = ? AND id <> ?`,
           params: [userId, exceptId],
         };
+  }
+
+  selectNothing(columns: readonly string[]): SqlStatement {
+    return { sql: `SELECT ${columns.join(', ')} FROM ${this.table} WHERE 1 = 0`, params: [] };
   }
 
   toRecord(row: object): SessionRecord {

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { JsonTextSessionSql } from './json-text-session.sql.js';
-import { toUtcDatetime } from './session-sql.dialect.js';
-import type { SqlStatement } from './session-sql.dialect.js';
+import { driverError, toUtcDatetime } from './session-sql.dialect.js';
+import type { SchemaFault, SqlStatement } from './session-sql.dialect.js';
+
+/** mysql2's codes for a missing table (1146) and an unknown column (1054). */
+const SCHEMA_FAULTS: Record<string, SchemaFault> = {
+  ER_NO_SUCH_TABLE: 'table',
+  ER_BAD_FIELD_ERROR: 'column',
+};
 
 /**
  * The name of the sweep's lock on one table: `GET_LOCK` names are server-wide, so it is
@@ -37,5 +43,9 @@ export class MariaDbSessionSql extends JsonTextSessionSql {
   deleteExpired(now: Date, limit: number): SqlStatement {
     const sql = `DELETE FROM ${this.table} WHERE expires_at <= ? ORDER BY expires_at LIMIT ?`;
     return { sql, params: [toUtcDatetime(now), limit] };
+  }
+
+  schemaFault(error: unknown): SchemaFault {
+    return SCHEMA_FAULTS[String(driverError(error).code)];
   }
 }

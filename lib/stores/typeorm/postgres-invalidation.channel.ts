@@ -6,28 +6,39 @@ import type {
   SessionInvalidation,
   SessionInvalidationListener,
 } from '../session-record.interface.js';
+import { listenerTimeout, withDeadline } from '../store-deadline.util.js';
 
 /** The parts of a `pg` client the channel uses. */
-interface ListeningClient {
-  query(sql: string): Promise<unknown>;
+interface ChannelClient {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
   on(
     event: 'notification',
     listener: (message: { channel: string; payload?: string }) => void,
   ): void;
   on(event: 'error' | 'end', listener: (error?: Error) => void): void;
+  removeListener(event: 'error', listener: (error?: Error) => void): void;
   removeAllListeners(): void;
 }
 
+/** Gives a connection back to the pool; with an error, destroys it instead. */
 type Release = (error?: unknown) => void;
 
 interface PoolDriver {
-  obtainMasterConnection(): Promise<[ListeningClient, Release]>;
+  obtainMasterConnection(): Promise<[ChannelClient, Release]>;
+}
+
+interface Held {
+  client: ChannelClient;
+  release: Release;
 }
 
 const RECONNECT_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000, 30_000];
 
 /** How long a probe notification may take to come back before the channel is distrusted. */
 const PROBE_TIMEOUT_MS = 2_000;
+
+/** A connection that errors after it was given up must not crash the process. */
+const ignore = () => undefined;
 
 /**
  * Session invalidations over PostgreSQL `LISTEN/NOTIFY`, on a channel named after the
@@ -38,10 +49,17 @@ const PROBE_TIMEOUT_MS = 2_000;
  * another pool connection and must come back. Where `LISTEN` cannot hear other connections
  * (PgBouncer in transaction mode, an embedded single-session Postgres), the probe never
  * returns, the cache stays bypassed and a warning says why.
+ *
+ * Every wait on a connection (getting one, `LISTEN`, `pg_notify`, `UNLISTEN`) is bounded by
+ * the subscriber's `storeTimeout`; a connection that outlasts it is destroyed, never given
+ * back to the pool, so a black-holed database holds up neither startup, nor a request, nor
+ * the pool's end at shutdown.
  */
 export class PostgresInvalidationChannel {
   private readonly logger = new Logger('SessionCache');
   readonly name: string;
+  /** The subscriber's `storeTimeout`; unbounded until someone subscribes with one. */
+  private timeout = Infinity;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,20 +68,33 @@ export class PostgresInvalidationChannel {
     this.name = `nestjs_sessions_${createHash('sha256').update(tablePath).digest('hex').slice(0, 16)}`;
   }
 
+  /** `pg_notify` on a pool connection of its own. */
   async publish(event: SessionInvalidation): Promise<void> {
-    await this.dataSource.query('SELECT pg_notify($1, $2)', [this.name, JSON.stringify(event)]);
+    const operation = 'publish a session invalidation';
+    const [client, release] = await this.connection(operation);
+    client.on('error', ignore);
+    try {
+      const notify = client.query('SELECT pg_notify($1, $2)', [this.name, JSON.stringify(event)]);
+      await withDeadline(notify, this.timeout, operation);
+    } catch (error) {
+      release(error);
+      throw error;
+    }
+    client.removeListener('error', ignore);
+    release();
   }
 
   async subscribe(listener: SessionInvalidationListener): Promise<() => Promise<void>> {
+    this.timeout = listenerTimeout(listener);
     let stopped = false;
-    let current: { client: ListeningClient; release: Release } | undefined;
+    let current: Held | undefined;
     let attempt = 0;
     let timer: NodeJS.Timeout | undefined;
 
     const lost = (error?: unknown) => {
       if (!current) return;
       current.client.removeAllListeners();
-      current.client.on('error', () => undefined); // a late error must not crash the process
+      current.client.on('error', ignore);
       current.release(error ?? new Error('listener connection ended'));
       current = undefined;
       listener.connected(false);
@@ -76,10 +107,12 @@ export class PostgresInvalidationChannel {
       timer.unref();
     };
     const connect = async () => {
+      const operation = 'listen for session invalidations';
+      let held: Held | undefined;
       try {
-        const driver = this.dataSource.driver as unknown as PoolDriver;
-        const [client, release] = await driver.obtainMasterConnection();
-        current = { client, release };
+        const [client, release] = await this.connection(operation);
+        if (stopped) return release();
+        held = current = { client, release };
         client.on('error', lost);
         client.on('end', lost);
         const probe = `probe:${randomBytes(12).toString('base64url')}`;
@@ -91,9 +124,11 @@ export class PostgresInvalidationChannel {
             else listener.invalidate(event);
           });
         });
-        await client.query(`LISTEN "${this.name}"`);
+        await withDeadline(client.query(`LISTEN "${this.name}"`), this.timeout, operation);
         await this.publish({ ids: [probe] });
-        if (!(await within(heard, PROBE_TIMEOUT_MS))) {
+        const proven = await within(heard, PROBE_TIMEOUT_MS);
+        if (current !== held) return; // stopped, or lost and retrying, meanwhile
+        if (!proven) {
           this.logger.warn(SESSION_MESSAGES.cacheChannelUnverified(this.name));
           lost(new Error('probe notification not received'));
           return;
@@ -102,8 +137,8 @@ export class PostgresInvalidationChannel {
         listener.connected(true);
       } catch (error) {
         this.logger.debug(`LISTEN failed: ${String(error)}`);
-        if (current) lost(error);
-        else retry();
+        if (!held) retry();
+        else if (current === held) lost(error); // else already lost (retrying) or stopped
       }
     };
 
@@ -115,14 +150,24 @@ export class PostgresInvalidationChannel {
       current = undefined;
       if (!held) return;
       held.client.removeAllListeners();
-      held.client.on('error', () => undefined);
+      held.client.on('error', ignore);
       try {
-        await held.client.query(`UNLISTEN "${this.name}"`);
-        held.release();
+        const unlisten = held.client.query(`UNLISTEN "${this.name}"`);
+        await withDeadline(unlisten, this.timeout, 'stop listening for session invalidations');
       } catch (error) {
-        held.release(error);
+        held.release(error); // destroyed: a connection that failed or hung is never reused
+        throw error;
       }
+      held.release();
     };
+  }
+
+  /** A connection of the DataSource's pool; one that arrives after the deadline is destroyed. */
+  private connection(operation: string): Promise<[ChannelClient, Release]> {
+    const driver = this.dataSource.driver as unknown as PoolDriver;
+    return withDeadline(driver.obtainMasterConnection(), this.timeout, operation, ([, release]) =>
+      release(new Error('connected after storeTimeout')),
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SessionData, SessionPatch, SessionRecord } from '../session-record.interface.js';
-import type { SessionSqlDialect, SqlStatement } from './session-sql.dialect.js';
+import { driverError, SESSION_COLUMNS } from './session-sql.dialect.js';
+import type { SchemaFault, SessionSqlDialect, SqlStatement } from './session-sql.dialect.js';
 
 /** A row of the `sessions` table as `pg` returns it (timestamptz → Date, jsonb → parsed). */
 interface SessionRow {
@@ -15,8 +16,10 @@ interface SessionRow {
   ip: string | null;
 }
 
-const COLUMNS =
-  'id, user_id, data, created_at, last_seen_at, expires_at, authenticated_at, user_agent, ip';
+const COLUMNS = SESSION_COLUMNS.join(', ');
+
+/** SQLSTATEs of a missing table (`undefined_table`) and column (`undefined_column`). */
+const SCHEMA_FAULTS: Record<string, SchemaFault> = { '42P01': 'table', '42703': 'column' };
 
 /** Maps a row to a record by hand (no entity hydration on the hot path). */
 function toSessionRecord(row: SessionRow): SessionRecord {
@@ -144,5 +147,13 @@ export class PostgresSessionSql implements SessionSqlDialect {
 
   toRecord(row: object): SessionRecord {
     return toSessionRecord(row as SessionRow);
+  }
+
+  selectNothing(columns: readonly string[]): SqlStatement {
+    return { sql: `SELECT ${columns.join(', ')} FROM ${this.table} WHERE 1 = 0`, params: [] };
+  }
+
+  schemaFault(error: unknown): SchemaFault {
+    return SCHEMA_FAULTS[String(driverError(error).code)];
   }
 }

@@ -7,6 +7,25 @@ export interface SqlStatement {
   params: unknown[];
 }
 
+/** Every column of the sessions table that the store reads or writes. */
+export const SESSION_COLUMNS = [
+  'id',
+  'user_id',
+  'data',
+  'created_at',
+  'last_seen_at',
+  'expires_at',
+  'authenticated_at',
+  'user_agent',
+  'ip',
+] as const;
+
+/**
+ * What a failed statement says about the schema: the table does not exist, or one of the
+ * columns it names does not; `undefined` for any other fault (connection, timeout, server).
+ */
+export type SchemaFault = 'table' | 'column' | undefined;
+
 /** The SQL families `TypeOrmSessionStore` speaks; each has its own dialect and entity. */
 export type SessionSqlFamily = 'postgres' | 'mysql' | 'sqlite';
 
@@ -48,6 +67,23 @@ export interface SessionSqlDialect {
   readonly sweepLock?: { acquire: SqlStatement; release: SqlStatement };
   /** A row of `find` / `findByUser`, as the driver returns it. */
   toRecord(row: object): SessionRecord;
+  /**
+   * The startup check: a statement that reads no row but fails unless the table and each of
+   * `columns` exist.
+   */
+  selectNothing(columns: readonly string[]): SqlStatement;
+  /** Whether `error`, thrown by a statement on this table, says the table or a column is missing. */
+  schemaFault(error: unknown): SchemaFault;
+}
+
+/**
+ * The driver's own error behind `error`: TypeORM wraps it (`QueryFailedError.driverError`),
+ * the Postgres hot path throws `pg`'s as is.
+ */
+export function driverError(error: unknown): { code?: unknown; message?: unknown } {
+  if (typeof error !== 'object' || error === null) return {};
+  const wrapped = (error as { driverError?: unknown }).driverError;
+  return typeof wrapped === 'object' && wrapped !== null ? wrapped : error;
 }
 
 /** `date` as UTC `YYYY-MM-DD HH:MM:SS.mmm`, how DATETIME(3) and SQLite's TypeORM dates are kept. */

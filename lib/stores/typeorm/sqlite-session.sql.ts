@@ -1,6 +1,6 @@
 import { JsonTextSessionSql } from './json-text-session.sql.js';
-import { toUtcDatetime } from './session-sql.dialect.js';
-import type { SqlStatement } from './session-sql.dialect.js';
+import { driverError, toUtcDatetime } from './session-sql.dialect.js';
+import type { SchemaFault, SqlStatement } from './session-sql.dialect.js';
 
 /**
  * The SQL of `TypeOrmSessionStore` on SQLite (`better-sqlite3`): data is JSON text, dates
@@ -19,5 +19,13 @@ export class SqliteSessionSql extends JsonTextSessionSql {
       `DELETE FROM ${this.table} WHERE id IN (SELECT id FROM ${this.table} ` +
       'WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)';
     return { sql, params: [toUtcDatetime(now), limit] };
+  }
+
+  /** SQLite has one code for every SQL error (`SQLITE_ERROR`): its message tells them apart. */
+  schemaFault(error: unknown): SchemaFault {
+    const message = String(driverError(error).message);
+    if (message.startsWith('no such table:')) return 'table';
+    if (message.startsWith('no such column:')) return 'column';
+    return undefined;
   }
 }

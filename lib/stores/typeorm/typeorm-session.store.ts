@@ -7,6 +7,7 @@ import type {
   SessionRecord,
 } from '../session-record.interface.js';
 import { SessionStore } from '../session.store.js';
+import type { SessionStoreSettings } from '../session.store.js';
 import { MariaDbSessionSql, sweepLockName } from './mariadb-session.sql.js';
 import { PortableSessionEntity } from './portable-session.entity.js';
 import { PostgresInvalidationChannel } from './postgres-invalidation.channel.js';
@@ -16,7 +17,23 @@ import { PostgresSessionSql } from './postgres-session.sql.js';
 import { SessionEntity } from './session.entity.js';
 import { sessionSqlFamily } from './session-sql.dialect.js';
 import type { SessionSqlDialect, SessionSqlFamily, SqlStatement } from './session-sql.dialect.js';
+import { checkSessionTable, whenInitialized } from './session-table.check.js';
 import { SqliteSessionSql } from './sqlite-session.sql.js';
+
+/** @publicApi */
+export interface TypeOrmSessionStoreOptions {
+  /**
+   * PostgreSQL only: run each statement as a named prepared statement, parsed and planned
+   * once per connection. Set `false` behind a transaction pooler (PgBouncer with
+   * `pool_mode = transaction`, a managed database's transaction-mode pooler), where a
+   * prepared statement does not follow the connection. Left `true`, the store also switches
+   * to unnamed statements by itself, with one warning, the first time a prepared statement
+   * is missing on the server connection.
+   *
+   * @default true
+   */
+  preparedStatements?: boolean;
+}
 
 /** Per SQL family: the entity that maps the table, and the dialect for a table path. */
 interface SessionSqlBackend {
@@ -47,6 +64,11 @@ const BACKENDS: Record<SessionSqlFamily, SessionSqlBackend> = {
  * instance at a time: an advisory lock on Postgres, `GET_LOCK` on MariaDB/MySQL (taken and
  * released around the DELETE on one connection), SQLite's single writer.
  *
+ * At startup ({@link initialize}) the store checks, with one statement, that its table and
+ * every column it uses exist, so that a missing migration or entity stops boot. Behind a
+ * transaction pooler (PgBouncer in transaction mode), see
+ * {@link TypeOrmSessionStoreOptions.preparedStatements}.
+ *
  * @publicApi
  */
 export class TypeOrmSessionStore extends SessionStore {
@@ -57,16 +79,34 @@ export class TypeOrmSessionStore extends SessionStore {
 
   /**
    * @param dataSource a postgres, mariadb, mysql or better-sqlite3 `DataSource` with the
-   * session entity in its `entities`; it may still be initializing, the table is resolved at
-   * the first call.
+   * session entity in its `entities`; it may still be initializing when the store is made
+   * (it must be initialized by the end of {@link initialize}).
    * @throws when the DataSource's driver is none of those.
    */
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    options: TypeOrmSessionStoreOptions = {},
+  ) {
     super();
     const family = sessionSqlFamily(dataSource.options.type);
     if (!family) throw new Error(SESSION_MESSAGES.unsupportedDriver(dataSource.options.type));
     this.backend = BACKENDS[family];
-    if (family === 'postgres') this.prepared = new PostgresPreparedRunner(dataSource);
+    if (family === 'postgres') {
+      this.prepared = new PostgresPreparedRunner(dataSource, options.preparedStatements ?? true);
+    }
+  }
+
+  /**
+   * Bounds every later call on PostgreSQL by `settings.timeout`, then checks that the
+   * DataSource is initialized with the session entity, and that the table and its columns
+   * exist: each of those missing stops boot with the fix. A database that does not answer
+   * within the timeout is only logged (requests answer 503 until it does).
+   */
+  override async initialize(settings: SessionStoreSettings): Promise<void> {
+    this.prepared?.configure(settings.timeout);
+    await whenInitialized(this.dataSource, settings.timeout);
+    const run = (statement: SqlStatement) => this.run(statement);
+    await checkSessionTable(run, this.sql, this.tablePath, settings.timeout);
   }
 
   async find(id: string, now: Date): Promise<SessionRecord | null> {
