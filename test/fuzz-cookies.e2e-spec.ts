@@ -18,6 +18,7 @@ import {
 } from './support/cookie-header.arbitraries.js';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { RecordingSessionStore } from './support/recording-session.store.js';
+import { SessionStoreGate } from '../lib/stores/session-store.gate.js';
 
 const secret = 'f'.repeat(32);
 const families = Object.entries(hostileHeaders(secret));
@@ -38,7 +39,8 @@ const sendable = (header: string) => header.replace(/[^\t\x20-\x7e\x80-\xff]/g, 
 
 describe('fuzzed cookie headers through SessionLoader.load()', () => {
   const store = new RecordingSessionStore();
-  const loader = new SessionLoader(resolveSessionOptions({ secret, store, cleanup: false }), store);
+  const options = resolveSessionOptions({ secret, store, cleanup: false });
+  const loader = new SessionLoader(options, store, new SessionStoreGate(options));
   const load = (header: string) => loader.load({ headers: { cookie: header }, ip: '127.0.0.1' });
 
   beforeEach(() => store.reset());

@@ -5,7 +5,7 @@ import { sessionRecord } from '../../test/stores/session-record.factory.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { MemorySessionStore } from '../stores/memory/memory-session.store.js';
 import type { SessionInvalidationListener } from '../stores/session-record.interface.js';
-import { listenerTimeout } from '../stores/store-deadline.util.js';
+import type { SessionStoreSettings } from '../stores/session.store.js';
 import { CachedSessionStore } from './cached-session.store.js';
 
 const TIMEOUT = 500;
@@ -20,6 +20,13 @@ class SlowChannelStore extends MemorySessionStore {
   startChannel!: () => void;
   stopChannel!: () => void;
   stopped = false;
+  /** What `initialize()` was told, and whether the channel had been asked for by then. */
+  initialized: { settings: SessionStoreSettings; subscribed: boolean } | undefined;
+
+  override initialize(settings: SessionStoreSettings) {
+    this.initialized = { settings, subscribed: this.listener !== undefined };
+    return Promise.resolve();
+  }
 
   override find(id: string, now: Date) {
     this.finds++;
@@ -66,10 +73,11 @@ describe('CachedSessionStore: its channel bounded by storeTimeout', () => {
     await initializing;
   }
 
-  it('tells the channel storeTimeout', async () => {
+  it('initializes the inner store with storeTimeout before subscribing to its channel', async () => {
     void cache.initialize({ timeout: TIMEOUT });
-    await jest.advanceTimersByTimeAsync(0); // the inner store's initialize() first
-    expect(listenerTimeout(inner.listener!)).toBe(TIMEOUT);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(inner.initialized).toEqual({ settings: { timeout: TIMEOUT }, subscribed: false });
+    expect(inner.listener).toBeDefined();
     await jest.advanceTimersByTimeAsync(TIMEOUT);
   });
 

@@ -3,6 +3,7 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type {
   SessionInvalidation,
+  SessionInvalidationListener,
   SessionPatch,
   SessionRecord,
 } from '../stores/session-record.interface.js';
@@ -10,7 +11,6 @@ import { applySessionPatch } from '../stores/session-patch.util.js';
 import { SessionStore } from '../stores/session.store.js';
 import type { SessionStoreSettings } from '../stores/session.store.js';
 import { StoreTimeoutError, startCall, withDeadline } from '../stores/store-deadline.util.js';
-import type { TimedInvalidationListener } from '../stores/store-deadline.util.js';
 
 interface Entry {
   record: SessionRecord;
@@ -123,8 +123,7 @@ export class CachedSessionStore extends SessionStore implements OnModuleDestroy 
    * cannot publish invalidations fails startup; one that is slow leaves the cache bypassed.
    */
   private async listen(): Promise<void> {
-    const listener: TimedInvalidationListener = {
-      timeout: this.timeout,
+    const listener: SessionInvalidationListener = {
       invalidate: (event) => this.drop(event),
       connected: (up) => {
         this.entries.clear();

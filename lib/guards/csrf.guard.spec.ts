@@ -7,6 +7,7 @@ import { SessionLoader } from '../session/session.loader.js';
 import { MemorySessionStore } from '../stores/memory/memory-session.store.js';
 import { CsrfGuard } from './csrf.guard.js';
 import type { CsrfRequest } from './csrf.guard.js';
+import { SessionStoreGate } from '../stores/session-store.gate.js';
 
 const secret = 'csrf-guard-spec-secret-'.padEnd(40, 'x');
 
@@ -18,7 +19,8 @@ function contextOf(request: CsrfRequest): ExecutionContext {
 
 describe('CsrfGuard', () => {
   const store = new MemorySessionStore();
-  const loader = new SessionLoader(resolveSessionOptions({ secret, store }), store);
+  const options = resolveSessionOptions({ secret, store });
+  const loader = new SessionLoader(options, store, new SessionStoreGate(options));
   const guard = new CsrfGuard(loader);
 
   /** A request without a cookie whose (fresh) session has a CSRF token: returns both. */

@@ -29,8 +29,7 @@ export class SessionLoader implements SessionRuntime {
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly store: SessionStore,
-    /** Bounds and guards each store call (a loader made by hand gets a gate of its own). */
-    private readonly gate: SessionStoreGate = new SessionStoreGate(options),
+    private readonly gate: SessionStoreGate,
   ) {
     this.codec = new SessionTokenCodec(options.secrets);
   }

@@ -1,5 +1,4 @@
 import { SESSION_MESSAGES } from '../session.messages.js';
-import type { SessionInvalidationListener } from './session-record.interface.js';
 
 /**
  * A store call (or a wait on a store's connection) that did not settle within `storeTimeout`.
@@ -50,21 +49,4 @@ export function withDeadline<T>(
 /** Starts `call` now, turning a synchronous throw into a rejection. @internal */
 export async function startCall<T>(call: () => Promise<T>): Promise<T> {
   return call();
-}
-
-/**
- * The read cache's invalidation listener also carries `storeTimeout` (ms): the channels of
- * the TypeORM and Redis stores bound each wait on their connection by it (connecting,
- * `LISTEN` / `SUBSCRIBE`, `UNLISTEN` / `QUIT`) and drop a connection that outlasts it.
- *
- * @internal
- */
-export interface TimedInvalidationListener extends SessionInvalidationListener {
-  readonly timeout: number;
-}
-
-/** How long a channel may wait for its connection: `Infinity` for a listener that does not say. */
-export function listenerTimeout(listener: SessionInvalidationListener): number {
-  const { timeout } = listener as Partial<TimedInvalidationListener>;
-  return typeof timeout === 'number' ? timeout : Infinity;
 }

@@ -2,24 +2,23 @@ import type {
   SessionInvalidation,
   SessionInvalidationListener,
 } from '../session-record.interface.js';
-import { listenerTimeout, withDeadline } from '../store-deadline.util.js';
+import { withDeadline } from '../store-deadline.util.js';
 import type {
   RedisSessionClient,
   RedisSubscriberClient,
 } from './redis-session-client.interface.js';
 
-/** An ioredis subscriber can also be dropped at once, without waiting for an answer. */
-type Droppable = RedisSubscriberClient & { disconnect?(): void };
-
 /**
  * Session invalidations over Redis pub/sub on `<prefix>invalidations`, for the read cache.
  * Listening opens one duplicate connection; after each (re)connection the channel is
  * subscribed again before the cache is told it may trust its entries. Subscribing and `QUIT`
- * wait at most the subscriber's `storeTimeout`; a connection that does not answer `QUIT` in
+ * wait at most `storeTimeout`; a connection that does not answer `QUIT` in
  * time is dropped.
  */
 export class RedisInvalidationChannel {
   readonly name: string;
+  /** `storeTimeout`; unbounded until {@link configure}d. */
+  private timeout = Infinity;
 
   constructor(
     private readonly client: RedisSessionClient,
@@ -37,9 +36,14 @@ export class RedisInvalidationChannel {
     await this.client.publish?.(this.name, JSON.stringify(event));
   }
 
+  /** Bounds `SUBSCRIBE` and `QUIT` by `timeout` ms (`storeTimeout`). */
+  configure(timeout: number): void {
+    this.timeout = timeout;
+  }
+
   async subscribe(listener: SessionInvalidationListener): Promise<() => Promise<void>> {
-    const timeout = listenerTimeout(listener);
-    const subscriber = this.client.duplicate!() as Droppable;
+    const timeout = this.timeout;
+    const subscriber: RedisSubscriberClient = this.client.duplicate!();
     let up = false;
     let stopped = false;
     const down = () => {

@@ -5,6 +5,7 @@ import type {
   SessionRecord,
 } from '../session-record.interface.js';
 import { SessionStore } from '../session.store.js';
+import type { SessionStoreSettings } from '../session.store.js';
 import type {
   RedisSessionClient,
   RedisSessionStoreOptions,
@@ -62,6 +63,12 @@ export class RedisSessionStore extends SessionStore {
     super();
     this.prefix = options.prefix ?? 'sess:';
     this.invalidations = new RedisInvalidationChannel(client, this.prefix);
+  }
+
+  /** Bounds the invalidation channel's waits (`SUBSCRIBE`, `QUIT`) by `storeTimeout`. */
+  override initialize(settings: SessionStoreSettings): Promise<void> {
+    this.invalidations.configure(settings.timeout);
+    return Promise.resolve();
   }
 
   /** Read-cache invalidations over pub/sub (`<prefix>invalidations`). */

@@ -6,7 +6,7 @@ import type {
   SessionInvalidation,
   SessionInvalidationListener,
 } from '../session-record.interface.js';
-import { listenerTimeout, withDeadline } from '../store-deadline.util.js';
+import { withDeadline } from '../store-deadline.util.js';
 
 /** The parts of a `pg` client the channel uses. */
 interface ChannelClient {
@@ -51,14 +51,14 @@ const ignore = () => undefined;
  * returns, the cache stays bypassed and a warning says why.
  *
  * Every wait on a connection (getting one, `LISTEN`, `pg_notify`, `UNLISTEN`) is bounded by
- * the subscriber's `storeTimeout`; a connection that outlasts it is destroyed, never given
+ * `storeTimeout` (see {@link configure}); a connection that outlasts it is destroyed, never given
  * back to the pool, so a black-holed database holds up neither startup, nor a request, nor
  * the pool's end at shutdown.
  */
 export class PostgresInvalidationChannel {
   private readonly logger = new Logger('SessionCache');
   readonly name: string;
-  /** The subscriber's `storeTimeout`; unbounded until someone subscribes with one. */
+  /** `storeTimeout`; unbounded until {@link configure}d. */
   private timeout = Infinity;
 
   constructor(
@@ -66,6 +66,11 @@ export class PostgresInvalidationChannel {
     tablePath: string,
   ) {
     this.name = `nestjs_sessions_${createHash('sha256').update(tablePath).digest('hex').slice(0, 16)}`;
+  }
+
+  /** Bounds every later wait on a connection by `timeout` ms (`storeTimeout`). */
+  configure(timeout: number): void {
+    this.timeout = timeout;
   }
 
   /** `pg_notify` on a pool connection of its own. */
@@ -85,9 +90,9 @@ export class PostgresInvalidationChannel {
   }
 
   async subscribe(listener: SessionInvalidationListener): Promise<() => Promise<void>> {
-    this.timeout = listenerTimeout(listener);
     let stopped = false;
     let current: Held | undefined;
+    let warnedUnverified = false;
     let attempt = 0;
     let timer: NodeJS.Timeout | undefined;
 
@@ -129,11 +134,15 @@ export class PostgresInvalidationChannel {
         const proven = await within(heard, PROBE_TIMEOUT_MS);
         if (current !== held) return; // stopped, or lost and retrying, meanwhile
         if (!proven) {
-          this.logger.warn(SESSION_MESSAGES.cacheChannelUnverified(this.name));
+          // once, not at every retry: through a transaction pooler every probe fails alike
+          if (!warnedUnverified)
+            this.logger.warn(SESSION_MESSAGES.cacheChannelUnverified(this.name));
+          warnedUnverified = true;
           lost(new Error('probe notification not received'));
           return;
         }
         attempt = 0;
+        warnedUnverified = false;
         listener.connected(true);
       } catch (error) {
         this.logger.debug(`LISTEN failed: ${String(error)}`);

@@ -76,6 +76,8 @@ export class TypeOrmSessionStore extends SessionStore {
   private statements: SessionSqlDialect | undefined;
   private channel: PostgresInvalidationChannel | undefined;
   private readonly prepared: PostgresPreparedRunner | undefined;
+  /** `storeTimeout`, once {@link initialize}d. */
+  private timeout = Infinity;
 
   /**
    * @param dataSource a postgres, mariadb, mysql or better-sqlite3 `DataSource` with the
@@ -103,7 +105,9 @@ export class TypeOrmSessionStore extends SessionStore {
    * within the timeout is only logged (requests answer 503 until it does).
    */
   override async initialize(settings: SessionStoreSettings): Promise<void> {
+    this.timeout = settings.timeout;
     this.prepared?.configure(settings.timeout);
+    this.channel?.configure(settings.timeout);
     await whenInitialized(this.dataSource, settings.timeout);
     const run = (statement: SqlStatement) => this.run(statement);
     await checkSessionTable(run, this.sql, this.tablePath, settings.timeout);
@@ -174,7 +178,10 @@ export class TypeOrmSessionStore extends SessionStore {
 
   private get invalidations(): PostgresInvalidationChannel | undefined {
     if (this.backend.entity !== SessionEntity) return undefined;
-    this.channel ??= new PostgresInvalidationChannel(this.dataSource, this.tablePath);
+    if (!this.channel) {
+      this.channel = new PostgresInvalidationChannel(this.dataSource, this.tablePath);
+      this.channel.configure(this.timeout);
+    }
     return this.channel;
   }
 
