@@ -16,6 +16,24 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const buildDir = join(root, 'test', 'consumers', '.build');
 
+/** The tsconfig of a consumer app: `main.ts`, compiled as a Nest app compiles. */
+function writeConsumerTsconfig(dir: string, options: { skipLibCheck: boolean }): void {
+  const compilerOptions = {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    skipLibCheck: options.skipLibCheck,
+    types: ['node'],
+  };
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions, files: ['main.ts'] }),
+  );
+}
+
 /** Links this repo as `node_modules/nestjs-sessions`, the way an installed package resolves. */
 function linkPackage(): void {
   const link = join(root, 'node_modules', 'nestjs-sessions');
@@ -28,20 +46,7 @@ function buildConsumer(format: 'commonjs' | 'module'): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: format }));
   copyFileSync(join(root, 'test', 'consumers', 'consumer-app.ts'), join(dir, 'main.ts'));
-  const tsconfig = {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-      skipLibCheck: true,
-      types: ['node'],
-    },
-    files: ['main.ts'],
-  };
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+  writeConsumerTsconfig(dir, { skipLibCheck: true });
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir]);
   return join(dir, 'main.js');
 }
@@ -83,20 +88,7 @@ function buildBareConsumer(): { dir: string; main: string } {
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   copyFileSync(join(root, 'test', 'consumers', 'bare-consumer-app.ts'), join(dir, 'main.ts'));
-  const tsconfig = {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-      skipLibCheck: false,
-      types: ['node'],
-    },
-    files: ['main.ts'],
-  };
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+  writeConsumerTsconfig(dir, { skipLibCheck: false });
   return { dir, main: join(dir, 'main.js') };
 }
 

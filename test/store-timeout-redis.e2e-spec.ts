@@ -9,18 +9,13 @@ import { ADAPTERS, cookieFrom, createHttpApp } from './support/http-app.js';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from './support/redis.js';
 import { startFreezableRelay } from './support/tcp-relay.js';
 import type { FreezableRelay } from './support/tcp-relay.js';
+import { timed } from './support/timed.js';
 
 const redisUrl = await testRedisUrl('storeTimeout on Redis');
 
 /** "Does not hang": ten times `storeTimeout` (more for shutdown); it measures nothing finer. */
 const ANSWERED_WITHIN_MS = 3_000;
 const CLOSED_WITHIN_MS = 5_000;
-
-async function timed<T>(work: Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await work;
-  return { result, ms: performance.now() - started };
-}
 
 if (redisUrl) {
   /**

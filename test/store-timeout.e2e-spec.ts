@@ -12,6 +12,7 @@ import type { TestSchema } from './support/database.js';
 import { ADAPTERS, cookieFrom, createHttpApp, setCookies } from './support/http-app.js';
 import { startFreezableRelay } from './support/tcp-relay.js';
 import type { FreezableRelay } from './support/tcp-relay.js';
+import { timed } from './support/timed.js';
 
 const secret = 't'.repeat(32);
 
@@ -23,12 +24,6 @@ const storeTimeout = '300ms';
 /** "Does not hang": ten times `storeTimeout`; it measures nothing finer. */
 const ANSWERED_WITHIN_MS = 3_000;
 const CLOSED_WITHIN_MS = 5_000;
-
-async function timed<T>(work: Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await work;
-  return { result, ms: performance.now() - started };
-}
 
 function expectStoreUnavailable(res: Response): void {
   expect(res.status).toBe(503);
