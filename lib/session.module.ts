@@ -1,8 +1,6 @@
 import { Inject, Module } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { CachedSessionStore } from './cache/cached-session.store.js';
 import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
 import { SessionStoreUnavailableFilter } from './errors/session-store-unavailable.filter.js';
 import { AuthGuard } from './guards/auth.guard.js';
@@ -13,14 +11,14 @@ import type {
 } from './options/session-options.interface.js';
 import { resolveSessionOptions } from './options/session-options.resolver.js';
 import { RESOLVED_SESSION_OPTIONS } from './session.constants.js';
-import { SESSION_MESSAGES } from './session.messages.js';
 import { ConfigurableModuleClass, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
+import { SESSION_STORE_PROVIDERS } from './session-store.providers.js';
 import { SessionCommitter } from './session/session.committer.js';
+import { SessionExpiryPolicy } from './session/session-expiry.policy.js';
 import { SessionLoader } from './session/session.loader.js';
 import { SessionService } from './session/session.service.js';
 import { SessionStoreGate } from './stores/session-store.gate.js';
 import { SessionStore } from './stores/session.store.js';
-import { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
 
 /**
  * Server-side sessions: `SessionModule.forRoot({ secret })` or `forRootAsync({ ... })`.
@@ -35,16 +33,9 @@ import { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
       inject: [SESSION_MODULE_OPTIONS],
       useFactory: (options: SessionModuleOptions) => resolveSessionOptions(options),
     },
-    {
-      provide: SessionStore,
-      inject: [RESOLVED_SESSION_OPTIONS, { token: DataSource, optional: true }],
-      useFactory: (options: ResolvedSessionOptions, dataSource?: DataSource) => {
-        const store = options.store ?? defaultStore(dataSource);
-        const { enabled, ttl, maxEntries } = options.cache;
-        return enabled ? new CachedSessionStore(store, ttl, maxEntries) : store;
-      },
-    },
+    ...SESSION_STORE_PROVIDERS,
     SessionStoreGate,
+    SessionExpiryPolicy,
     SessionLoader,
     SessionCommitter,
     SessionService,
@@ -67,9 +58,4 @@ export class SessionModule extends ConfigurableModuleClass implements OnModuleIn
   async onModuleInit(): Promise<void> {
     await this.store.initialize({ timeout: this.options.storeTimeout });
   }
-}
-
-function defaultStore(dataSource: DataSource | undefined): SessionStore {
-  if (!dataSource) throw new Error(SESSION_MESSAGES.noDataSource());
-  return new TypeOrmSessionStore(dataSource);
 }

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { hashToken } from '../lib/cookie/session-token.codec.js';
 import { SessionModule } from '../lib/index.js';
 import { resolveSessionOptions } from '../lib/options/session-options.resolver.js';
-import { SessionLoader } from '../lib/session/session.loader.js';
+import { httpExchange } from '../lib/exchange/http.transport.js';
 import { AccountController } from './fixtures/account.controller.js';
 import {
   carriesGenuineCookie,
@@ -18,7 +18,7 @@ import {
 } from './support/cookie-header.arbitraries.js';
 import { ADAPTERS, createHttpApp } from './support/http-app.js';
 import { RecordingSessionStore } from './support/recording-session.store.js';
-import { SessionStoreGate } from '../lib/stores/session-store.gate.js';
+import { standaloneLoader } from './support/standalone-loader.js';
 
 const secret = 'f'.repeat(32);
 const families = Object.entries(hostileHeaders(secret));
@@ -40,8 +40,9 @@ const sendable = (header: string) => header.replace(/[^\t\x20-\x7e\x80-\xff]/g, 
 describe('fuzzed cookie headers through SessionLoader.load()', () => {
   const store = new RecordingSessionStore();
   const options = resolveSessionOptions({ secret, store, cleanup: false });
-  const loader = new SessionLoader(options, store, new SessionStoreGate(options));
-  const load = (header: string) => loader.load({ headers: { cookie: header }, ip: '127.0.0.1' });
+  const loader = standaloneLoader(options, store);
+  const load = (header: string) =>
+    loader.load(httpExchange({ headers: { cookie: header }, ip: '127.0.0.1' }));
 
   beforeEach(() => store.reset());
 

@@ -1,9 +1,9 @@
 import { createParamDecorator } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import { USES_SESSION_KEY } from '../session.constants.js';
+import { requireTransport } from '../exchange/session-transports.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type { Session as SessionShape } from '../session/session.interface.js';
-import { settledSession } from '../session/session.registry.js';
 import type { SessionData } from '../stores/session-record.interface.js';
 
 /**
@@ -14,7 +14,7 @@ import type { SessionData } from '../stores/session-record.interface.js';
 export type Session<T extends object = SessionData> = SessionShape<T>;
 
 const sessionParameter = createParamDecorator((_: unknown, context: ExecutionContext) => {
-  const loaded = settledSession(context.switchToHttp().getRequest<object>());
+  const loaded = requireTransport(context).exchange(context).loaded;
   if (!loaded) throw new Error(SESSION_MESSAGES.noSessionOnRequest());
   return loaded.handle;
 });

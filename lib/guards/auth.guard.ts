@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { requireTransport } from '../exchange/session-transports.js';
 import { acceptsHtml, setResponseHeader } from '../http/http-exchange.util.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
@@ -32,8 +33,7 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.isPublic(context)) return true;
-    const request = context.switchToHttp().getRequest<HttpRequestLike>();
-    const { handle } = await this.loader.load(request);
+    const { handle } = await this.loader.load(requireTransport(context).exchange(context));
     if (this.isAuthenticated(handle)) return true;
     return this.rejectAnonymous(context);
   }

@@ -3,16 +3,17 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { resolveSessionOptions } from '../options/session-options.resolver.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
-import { SessionLoader } from '../session/session.loader.js';
 import { MemorySessionStore } from '../stores/memory/memory-session.store.js';
 import { CsrfGuard } from './csrf.guard.js';
 import type { CsrfRequest } from './csrf.guard.js';
-import { SessionStoreGate } from '../stores/session-store.gate.js';
+import { standaloneLoader } from '../../test/support/standalone-loader.js';
+import { httpExchange } from '../exchange/http.transport.js';
 
 const secret = 'csrf-guard-spec-secret-'.padEnd(40, 'x');
 
 function contextOf(request: CsrfRequest): ExecutionContext {
   return {
+    getType: () => 'http',
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }),
   } as unknown as ExecutionContext;
 }
@@ -20,7 +21,7 @@ function contextOf(request: CsrfRequest): ExecutionContext {
 describe('CsrfGuard', () => {
   const store = new MemorySessionStore();
   const options = resolveSessionOptions({ secret, store });
-  const loader = new SessionLoader(options, store, new SessionStoreGate(options));
+  const loader = standaloneLoader(options, store);
   const guard = new CsrfGuard(loader);
 
   /** A request without a cookie whose (fresh) session has a CSRF token: returns both. */
@@ -30,7 +31,7 @@ describe('CsrfGuard', () => {
     body?: unknown,
   ): Promise<{ request: CsrfRequest; token: string }> {
     const request: CsrfRequest = { method, headers: { host: 'app.test', ...headers }, body };
-    const { handle } = await loader.load(request);
+    const { handle } = await loader.load(httpExchange(request));
     return { request, token: handle.csrfToken() };
   }
 
@@ -53,7 +54,7 @@ describe('CsrfGuard', () => {
     async (method) => {
       const request: CsrfRequest = { method, headers: { 'sec-fetch-site': 'cross-site' } };
       await expect(check(request)).resolves.toBe(true);
-      expect(loader.started(request)).toBeUndefined();
+      expect(httpExchange(request).asked).toBe(false);
     },
   );
 
@@ -95,7 +96,7 @@ describe('CsrfGuard', () => {
       headers: { host: 'app.test', 'x-csrf-token': 'anything' },
     };
     expect(await refusal(request)).toBe(SESSION_MESSAGES.csrfNoSessionToken());
-    const { handle } = await loader.load(request);
+    const { handle } = await loader.load(httpExchange(request));
     expect(handle.hasContent).toBe(false);
   });
 
@@ -141,7 +142,7 @@ describe('CsrfGuard', () => {
   ])('refuses Origin %s for Host %s, before loading the session', async (origin, host) => {
     const request: CsrfRequest = { method: 'POST', headers: { origin, host } };
     expect(await refusal(request)).toBe(SESSION_MESSAGES.csrfCrossSite());
-    expect(loader.started(request)).toBeUndefined();
+    expect(httpExchange(request).asked).toBe(false);
   });
 
   it('refuses an Origin when the request has no Host', async () => {

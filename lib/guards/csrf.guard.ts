@@ -1,6 +1,7 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
+import { requireTransport } from '../exchange/session-transports.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import {
   CSRF_FIELD,
@@ -44,7 +45,7 @@ export class CsrfGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<CsrfRequest>();
     if (this.isSafeMethod(request)) return true;
     if (!this.isSameOrigin(request)) this.reject(SESSION_MESSAGES.csrfCrossSite());
-    const { handle } = await this.loader.load(request);
+    const { handle } = await this.loader.load(requireTransport(context).exchange(context));
     const expected = this.expectedToken(handle);
     if (expected === undefined) this.reject(SESSION_MESSAGES.csrfNoSessionToken());
     const submitted = this.submittedToken(request);

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { SessionStoreUnavailableException } from '../errors/session-store-unavailable.exception.js';
+import { httpExchange } from '../exchange/http.transport.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { SessionLoader } from '../session/session.loader.js';
@@ -84,7 +85,7 @@ export class SessionThrottlerGuard extends ThrottlerGuard {
   /** The public id of the request's stored session; `null` for a new one or a store outage. */
   protected async storedSessionId(request: HttpRequestLike): Promise<string | null> {
     try {
-      const { handle } = await this.sessionLoader.load(request);
+      const { handle } = await this.sessionLoader.load(httpExchange(request));
       return handle.isNew ? null : handle.id;
     } catch (error) {
       if (error instanceof SessionStoreUnavailableException) return null;

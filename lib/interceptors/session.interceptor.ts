@@ -3,7 +3,7 @@ import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { catchError, concatMap } from 'rxjs';
 import type { Observable } from 'rxjs';
-import type { HttpRequestLike } from '../http/http-exchange.util.js';
+import { transportOf } from '../exchange/session-transports.js';
 import { USES_SESSION_KEY } from '../session.constants.js';
 import { SessionCommitter } from '../session/session.committer.js';
 import { SessionLoader } from '../session/session.loader.js';
@@ -24,13 +24,12 @@ export class SessionInterceptor implements NestInterceptor {
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    if (context.getType() !== 'http') return next.handle();
-    const http = context.switchToHttp();
-    const request = http.getRequest<HttpRequestLike>();
-    const response = http.getResponse<object>();
-    if (this.usesSession(context)) await this.loader.load(request);
+    const transport = transportOf(context);
+    if (!transport) return next.handle();
+    const exchange = transport.exchange(context);
+    if (this.usesSession(context)) await this.loader.load(exchange);
 
-    const commit = () => this.committer.commit(request, response);
+    const commit = () => this.committer.commit(exchange, transport.cookieWriter(context));
     return next.handle().pipe(
       concatMap(async (value: unknown) => {
         await commit();

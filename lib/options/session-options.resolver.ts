@@ -4,7 +4,6 @@ import { DEFAULT_SESSION_OPTIONS, HOST_COOKIE_PREFIX } from '../session.constant
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { parseDuration } from './duration.util.js';
 import type { ResolvedSessionOptions, SessionModuleOptions } from './session-options.interface.js';
-import { SealedSessionStore } from '../stores/sealed-session.store.js';
 import {
   SessionCacheSchema,
   SessionCleanupSchema,
@@ -87,9 +86,6 @@ function findProblems(input: SessionModuleOptions): string[] {
     problems.push(
       SESSION_MESSAGES.optionInvalid('cache', "must be an object such as { ttl: '5s' } or false"),
     );
-  }
-  if (input.cache && input.store instanceof SealedSessionStore) {
-    problems.push(SESSION_MESSAGES.optionCacheStore());
   }
   if (input.cookie?.sameSite === 'none' && input.cookie.secure === false) {
     problems.push(SESSION_MESSAGES.optionCookieSameSiteNone());

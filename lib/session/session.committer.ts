@@ -1,54 +1,49 @@
 import { Inject, Injectable, InternalServerErrorException } from '@nestjs/common';
 import { serialize } from 'cookie';
-import { appendSetCookie } from '../http/http-exchange.util.js';
-import type { HttpRequestLike, HttpResponseLike } from '../http/http-exchange.util.js';
-import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
+import { SessionCookieStrategy } from '../cookie/session-cookie.strategy.js';
 import { SessionDataError } from '../errors/session-data.error.js';
+import type { CookieWriter, SessionExchange } from '../exchange/session-exchange.js';
+import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
 import { FLASH_KEY_PREFIX, RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
-import { SealedSessionStore } from '../stores/sealed-session.store.js';
 import type { SessionData } from '../stores/session-record.interface.js';
-import { SessionStoreGate } from '../stores/session-store.gate.js';
-import { SessionStore } from '../stores/session.store.js';
 import { invalidSessionFields } from './session-data.validator.js';
 import type { SessionHandle } from './session.handle.js';
-import { SessionLoader } from './session.loader.js';
 
 /**
- * Writes a request's session after the handler, before the response: only what
+ * Writes an exchange's session after the handler, before the response: only what
  * changed, a touch at most once per `touchInterval`, nothing for an untouched
  * session, and never a session that another request deleted.
  */
 @Injectable()
 export class SessionCommitter {
-  private readonly committed = new WeakSet<object>();
-
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-    private readonly store: SessionStore,
-    private readonly loader: SessionLoader,
-    private readonly gate: SessionStoreGate,
+    private readonly cookies: SessionCookieStrategy,
   ) {}
 
-  async commit(request: HttpRequestLike, response: HttpResponseLike): Promise<void> {
-    const started = this.loader.started(request);
-    if (!started || this.committed.has(request)) return;
-    this.committed.add(request);
-    const { handle, cookieSent } = await started;
+  /**
+   * Commits `exchange`'s session, once; `writer` is where its transport writes `Set-Cookie`
+   * (`null` where it cannot). An exchange that never asked for its session commits nothing.
+   */
+  async commit(exchange: SessionExchange, writer: CookieWriter | null): Promise<void> {
+    const taken = exchange.takeForCommit();
+    if (!taken) return;
+    const { handle, cookieSent } = await taken;
     const now = new Date();
 
     if (handle.isDestroyed) {
-      if (cookieSent) this.clearCookie(response);
+      if (cookieSent) this.clearCookie(writer);
     } else if (this.shouldCreate(handle)) {
       this.assertValid(handle);
       await this.create(handle, now);
-      this.stored(handle, now, response);
+      this.stored(handle, now, writer);
     } else if (this.shouldPatch(handle) || this.shouldTouch(handle, now)) {
       this.assertValid(handle);
-      if (await this.patch(handle, now)) this.stored(handle, now, response);
-      else this.clearCookie(response); // deleted meanwhile (revoked, signed out): never resurrect
+      if (await this.patch(handle, now)) this.stored(handle, now, writer);
+      else this.clearCookie(writer); // deleted meanwhile (revoked, signed out): never resurrect
     } else if (this.shouldClearCookie(handle, cookieSent)) {
-      this.clearCookie(response);
+      this.clearCookie(writer);
     }
   }
 
@@ -102,27 +97,22 @@ export class SessionCommitter {
   }
 
   private async create(handle: SessionHandle, now: Date): Promise<void> {
-    if (this.store instanceof SealedSessionStore) return; // the cookie is the record
-    await this.gate.run('create a session', () => this.store.create(handle.toRecord(now)));
+    await this.cookies.create(handle.toRecord(now));
   }
 
   /** Writes what changed; `false` when the session was deleted meanwhile. */
   private patch(handle: SessionHandle, now: Date): Promise<boolean> {
-    if (this.store instanceof SealedSessionStore) return Promise.resolve(true);
-    return this.gate.run('save a session', () => this.store.patch(handle.id, handle.toPatch(now)));
+    return this.cookies.patch(handle.id, handle.toPatch(now));
   }
 
-  private stored(handle: SessionHandle, now: Date, response: HttpResponseLike): void {
+  private stored(handle: SessionHandle, now: Date, writer: CookieWriter | null): void {
     handle.markStored(now);
-    const value =
-      this.store instanceof SealedSessionStore
-        ? this.store.seal(handle.toRecord(now))
-        : this.loader.codec.sign(handle.token);
-    appendSetCookie(response, this.serialize(value, handle.expiresAt, now));
+    const value = this.cookies.cookieValue(handle.token, handle.toRecord(now));
+    writer?.append(this.serialize(value, handle.expiresAt, now));
   }
 
-  private clearCookie(response: HttpResponseLike): void {
-    appendSetCookie(response, this.serialize('', new Date(0), new Date(0)));
+  private clearCookie(writer: CookieWriter | null): void {
+    writer?.append(this.serialize('', new Date(0), new Date(0)));
   }
 
   private serialize(value: string, expires: Date, now: Date): string {

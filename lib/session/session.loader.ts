@@ -1,91 +1,56 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { cookieValues } from '../cookie/cookie-header.util.js';
-import { SessionTokenCodec, hashToken } from '../cookie/session-token.codec.js';
-import { clientIp, userAgent } from '../http/http-exchange.util.js';
-import type { HttpRequestLike } from '../http/http-exchange.util.js';
+import { SessionCookieStrategy } from '../cookie/session-cookie.strategy.js';
+import type { LoadedSession, SessionExchange } from '../exchange/session-exchange.js';
 import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type { SessionRecord } from '../stores/session-record.interface.js';
-import { SealedSessionStore } from '../stores/sealed-session.store.js';
-import { SessionStoreGate } from '../stores/session-store.gate.js';
-import { SessionStore } from '../stores/session.store.js';
 import { invalidSessionFields } from './session-data.validator.js';
+import { SessionExpiryPolicy } from './session-expiry.policy.js';
 import { SessionHandle } from './session.handle.js';
 import type { SessionRuntime } from './session.handle.js';
-import { pendingSession, rememberSession } from './session.registry.js';
-import type { LoadedSession } from './session.registry.js';
 
 /**
- * Loads a request's session lazily, once, for whoever asks first (guard, `@Session()`,
- * service). A missing, badly signed or malformed cookie gives a fresh anonymous
+ * Loads an exchange's session lazily, once, for whoever asks first (guard, `@Session()`,
+ * service): the cookie's values, read by the cookie strategy, checked against the timeouts
+ * and `dataClass`. A missing, badly signed or malformed cookie gives a fresh anonymous
  * session without any store call.
  */
 @Injectable()
-export class SessionLoader implements SessionRuntime {
+export class SessionLoader {
   private readonly logger = new Logger('SessionLoader');
-  readonly codec: SessionTokenCodec;
+  /** What a handle needs to act on the store by itself (regenerate, destroy). */
+  private readonly runtime: SessionRuntime;
 
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-    private readonly store: SessionStore,
-    private readonly gate: SessionStoreGate,
+    private readonly cookies: SessionCookieStrategy,
+    private readonly expiry: SessionExpiryPolicy,
   ) {
-    this.codec = new SessionTokenCodec(options.secrets);
+    this.runtime = {
+      newToken: () => cookies.newToken(),
+      deleteStored: (id) => cookies.delete(id),
+      expiryOf: (createdAt, lastSeenAt) => expiry.expiryOf(createdAt, lastSeenAt),
+    };
   }
 
-  load(request: HttpRequestLike): Promise<LoadedSession> {
-    return rememberSession(request, () => this.read(request));
+  load(exchange: SessionExchange): Promise<LoadedSession> {
+    return exchange.session(() => this.read(exchange));
   }
 
-  /** The load already started for this request, if any: nothing asked means nothing to commit. */
-  started(request: HttpRequestLike): Promise<LoadedSession> | undefined {
-    return pendingSession(request);
-  }
-
-  newToken(): string {
-    return this.codec.generate();
-  }
-
-  deleteStored(id: string): Promise<void> {
-    return this.gate.run('delete a session', () => this.store.delete(id));
-  }
-
-  expiryOf(createdAt: Date, lastSeenAt: Date): Date {
-    const idle = lastSeenAt.getTime() + this.options.idleTimeout;
-    const absolute = createdAt.getTime() + this.options.absoluteTimeout;
-    return new Date(Math.min(idle, absolute));
-  }
-
-  protected async read(request: HttpRequestLike): Promise<LoadedSession> {
-    const values = cookieValues(request.headers.cookie, this.options.cookie.name);
+  protected async read(exchange: SessionExchange): Promise<LoadedSession> {
+    const values = cookieValues(exchange.cookieHeader, this.options.cookie.name);
     const now = new Date();
-    const found = values.length === 0 ? null : await this.lookUp(values, now);
+    const found = values.length === 0 ? null : await this.cookies.read(values, now);
     if (found && this.isUsable(found.record, now)) {
-      return { handle: SessionHandle.loaded(this, found.token, found.record), cookieSent: true };
+      const handle = SessionHandle.loaded(this.runtime, found.token, found.record);
+      return { handle, cookieSent: true };
     }
-    const origin = { userAgent: userAgent(request), ip: clientIp(request) };
-    return { handle: SessionHandle.fresh(this, origin), cookieSent: values.length > 0 };
-  }
-
-  /**
-   * The record the cookie stands for: the first value that authenticates (a planted cookie
-   * of the same name, e.g. from a sibling subdomain, is passed over), opened in place for a
-   * sealed store, else looked up by its token.
-   */
-  private async lookUp(
-    values: readonly string[],
-    now: Date,
-  ): Promise<{ token: string; record: SessionRecord } | null> {
-    const store = this.store;
-    if (store instanceof SealedSessionStore) {
-      const record = firstOf(values, (value) => store.open(value, now));
-      return record && { token: '', record }; // the sealed cookie is re-made on write, not signed
-    }
-    const token = firstOf(values, (value) => this.codec.verify(value));
-    if (token === null) return null;
-    const record = await this.gate.run('read a session', () => store.find(hashToken(token), now));
-    return record && { token, record };
+    return {
+      handle: SessionHandle.fresh(this.runtime, exchange.origin),
+      cookieSent: values.length > 0,
+    };
   }
 
   /**
@@ -93,7 +58,7 @@ export class SessionLoader implements SessionRuntime {
    * that is a JSON object and, with `dataClass`, passes it. Unusable data is logged.
    */
   protected isUsable(record: SessionRecord, now: Date): boolean {
-    if (this.expiryOf(record.createdAt, record.lastSeenAt) <= now) return false;
+    if (this.expiry.isExpired(record, now)) return false;
     const stored: unknown = record.data;
     if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
       const kind =
@@ -107,13 +72,4 @@ export class SessionLoader implements SessionRuntime {
     this.logger.warn(SESSION_MESSAGES.discardedSessionData(fields));
     return false;
   }
-}
-
-/** The first non-null result of `read` over `values`, or `null`. */
-function firstOf<T>(values: readonly string[], read: (value: string) => T | null): T | null {
-  for (const value of values) {
-    const result = read(value);
-    if (result !== null) return result;
-  }
-  return null;
 }

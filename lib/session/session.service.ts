@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import { SessionCleanupService } from '../cleanup/session-cleanup.service.js';
-import type { HttpRequestLike } from '../http/http-exchange.util.js';
+import { requireTransport } from '../exchange/session-transports.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type { SessionSummary } from '../stores/session-record.interface.js';
-import { SealedSessionStore } from '../stores/sealed-session.store.js';
 import { SessionStoreGate } from '../stores/session-store.gate.js';
-import { SessionStore, SessionStoreCapabilityError } from '../stores/session.store.js';
+import { SessionStore } from '../stores/session.store.js';
+import { SessionExpiryPolicy } from './session-expiry.policy.js';
 import { SessionHandle } from './session.handle.js';
 import type { Session } from './session.interface.js';
 import { SessionLoader } from './session.loader.js';
@@ -23,13 +23,14 @@ export class SessionService {
     private readonly loader: SessionLoader,
     private readonly cleanup: SessionCleanupService,
     private readonly gate: SessionStoreGate,
+    private readonly expiry: SessionExpiryPolicy,
   ) {}
 
   /** The current request's session, for an app's own guards and interceptors. */
   async get<T extends object = Record<string, unknown>>(
     context: ExecutionContext,
   ): Promise<Session<T>> {
-    const { handle } = await this.loader.load(context.switchToHttp().getRequest<HttpRequestLike>());
+    const { handle } = await this.loader.load(requireTransport(context).exchange(context));
     return handle as unknown as Session<T>;
   }
 
@@ -56,12 +57,12 @@ export class SessionService {
     const now = new Date();
     const records = await this.gate.run('list sessions', () => this.store.findByUser(userId, now));
     return records
-      .filter((r) => this.loader.expiryOf(r.createdAt, r.lastSeenAt) > now)
+      .filter((r) => !this.expiry.isExpired(r, now))
       .map(({ id, createdAt, lastSeenAt, userAgent, ip }) => ({
         id,
         createdAt,
         lastSeenAt,
-        expiresAt: this.loader.expiryOf(createdAt, lastSeenAt),
+        expiresAt: this.expiry.expiryOf(createdAt, lastSeenAt),
         userAgent,
         ip,
       }));
@@ -73,9 +74,6 @@ export class SessionService {
    * `SessionStoreCapabilityError` rather than pretend.
    */
   async revoke(id: string): Promise<void> {
-    if (this.store instanceof SealedSessionStore) {
-      throw new SessionStoreCapabilityError(this.store, 'revoke');
-    }
     await this.gate.run('revoke a session', () => this.store.delete(id));
   }
 

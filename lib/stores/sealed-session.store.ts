@@ -1,14 +1,13 @@
 import type { SessionPatch, SessionRecord } from './session-record.interface.js';
-import { SessionStore } from './session.store.js';
+import { SessionStore, SessionStoreCapabilityError } from './session.store.js';
 
 /**
  * A stateless store: the whole session travels in the cookie, sealed (encrypted and
  * authenticated), and nothing is kept server-side. The library calls {@link seal} to
  * build the cookie value after every write and {@link open} to read it, instead of
- * looking a token up. The server-side methods have nothing to act on: `find` finds
- * nothing, `create`/`patch` keep nothing (the cookie is the record), `delete` is a no-op —
- * so a copied cookie stays valid until it expires, and sessions cannot be listed or
- * revoked (the optional methods throw `SessionStoreCapabilityError`).
+ * looking a token up, so the server-side methods are never called for a request. They
+ * reject with `SessionStoreCapabilityError`: nothing is held server-side, so a copied cookie
+ * stays valid until it expires, and sessions cannot be listed or revoked.
  *
  * @publicApi
  */
@@ -25,22 +24,23 @@ export abstract class SealedSessionStore extends SessionStore {
   find(id: string, now: Date): Promise<SessionRecord | null> {
     void id;
     void now;
-    return Promise.resolve(null);
+    return Promise.reject(new SessionStoreCapabilityError(this, 'find'));
   }
 
   create(record: SessionRecord): Promise<void> {
     void record;
-    return Promise.resolve();
+    return Promise.reject(new SessionStoreCapabilityError(this, 'create'));
   }
 
   patch(id: string, patch: SessionPatch): Promise<boolean> {
     void id;
     void patch;
-    return Promise.resolve(true);
+    return Promise.reject(new SessionStoreCapabilityError(this, 'patch'));
   }
 
+  /** What `SessionService.revoke(id)` asks: a session held only in a cookie cannot be ended. */
   delete(id: string): Promise<void> {
     void id;
-    return Promise.resolve();
+    return Promise.reject(new SessionStoreCapabilityError(this, 'revoke'));
   }
 }

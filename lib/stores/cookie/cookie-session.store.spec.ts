@@ -219,11 +219,14 @@ describe('CookieSessionStore', () => {
   describe('server-side methods (nothing is kept server-side)', () => {
     const store = new CookieSessionStore({ secret: A });
 
-    it('finds nothing by id, and create / patch / delete keep nothing', async () => {
+    it('refuses find / create / patch / delete: the cookie is the record, nothing is held', async () => {
       const sealed = record();
-      await store.create(sealed);
-      expect(await store.find(sealed.id, now)).toBeNull();
-      await expect(store.delete(sealed.id)).resolves.toBeUndefined();
+      await expect(store.create(sealed)).rejects.toBeInstanceOf(SessionStoreCapabilityError);
+      await expect(store.find(sealed.id, now)).rejects.toThrow(/find\(\) is not supported/);
+      await expect(store.patch(sealed.id, { lastSeenAt: now, expiresAt: now })).rejects.toThrow(
+        /patch\(\) is not supported/,
+      );
+      await expect(store.delete(sealed.id)).rejects.toThrow(/revoke\(\) is not supported/);
     });
 
     it('rejects findByUser and deleteByUser as not supported by this store', async () => {

@@ -1,0 +1,61 @@
+import type { SessionPatch, SessionRecord } from '../stores/session-record.interface.js';
+import type { SessionStoreGate } from '../stores/session-store.gate.js';
+import type { SessionStore } from '../stores/session.store.js';
+import { SessionCookieStrategy } from './session-cookie.strategy.js';
+import type { CookieSession } from './session-cookie.strategy.js';
+import { hashToken } from './session-token.codec.js';
+import type { SessionTokenCodec } from './session-token.codec.js';
+
+/**
+ * The cookie is `<token>.<hmac>`; the store keeps the session under the token's SHA-256.
+ * A value whose signature fails costs no store call. Every store call goes through the gate
+ * (bounded by `storeTimeout`, a fault answered 503).
+ *
+ * @internal
+ */
+export class SignedTokenCookie extends SessionCookieStrategy {
+  constructor(
+    private readonly codec: SessionTokenCodec,
+    private readonly store: SessionStore,
+    private readonly gate: SessionStoreGate,
+  ) {
+    super();
+  }
+
+  async read(values: readonly string[], now: Date): Promise<CookieSession | null> {
+    const token = firstOf(values, (value) => this.codec.verify(value));
+    if (token === null) return null;
+    const id = hashToken(token);
+    const record = await this.gate.run('read a session', () => this.store.find(id, now));
+    return record && { token, record };
+  }
+
+  newToken(): string {
+    return this.codec.generate();
+  }
+
+  create(record: SessionRecord): Promise<void> {
+    return this.gate.run('create a session', () => this.store.create(record));
+  }
+
+  patch(id: string, patch: SessionPatch): Promise<boolean> {
+    return this.gate.run('save a session', () => this.store.patch(id, patch));
+  }
+
+  delete(id: string): Promise<void> {
+    return this.gate.run('delete a session', () => this.store.delete(id));
+  }
+
+  cookieValue(token: string): string {
+    return this.codec.sign(token);
+  }
+}
+
+/** The first non-null result of `read` over `values` (in header order), or `null`. */
+export function firstOf<T>(values: readonly string[], read: (value: string) => T | null): T | null {
+  for (const value of values) {
+    const result = read(value);
+    if (result !== null) return result;
+  }
+  return null;
+}

@@ -1,0 +1,34 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { appendSetCookie, clientIp, userAgent } from '../http/http-exchange.util.js';
+import type { HttpRequestLike, HttpResponseLike } from '../http/http-exchange.util.js';
+import { SessionExchange } from './session-exchange.js';
+import type { CookieWriter } from './session-exchange.js';
+import type { SessionTransport } from './session-transport.interface.js';
+
+const exchanges = new WeakMap<object, SessionExchange>();
+
+/** The exchange of an HTTP request, made once and kept with the request (it dies with it). */
+export function httpExchange(request: HttpRequestLike): SessionExchange {
+  let exchange = exchanges.get(request);
+  if (!exchange) {
+    const origin = { userAgent: userAgent(request), ip: clientIp(request) };
+    exchange = new SessionExchange(request.headers.cookie, origin);
+    exchanges.set(request, exchange);
+  }
+  return exchange;
+}
+
+/** `Set-Cookie` headers appended to an Express or Fastify response. */
+export function httpCookieWriter(response: HttpResponseLike): CookieWriter {
+  return { append: (setCookie) => appendSetCookie(response, setCookie) };
+}
+
+/**
+ * HTTP controllers on Express and Fastify: the cookie comes from the request's `Cookie`
+ * header, goes out as `Set-Cookie` on the response, and the exchange is the request.
+ */
+export const HTTP_TRANSPORT: SessionTransport = {
+  handles: (context: ExecutionContext) => context.getType() === 'http',
+  exchange: (context) => httpExchange(context.switchToHttp().getRequest<HttpRequestLike>()),
+  cookieWriter: (context) => httpCookieWriter(context.switchToHttp().getResponse<object>()),
+};

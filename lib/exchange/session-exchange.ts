@@ -1,0 +1,73 @@
+import type { SessionHandle } from '../session/session.handle.js';
+
+/** One exchange's session as loaded: the handle and whether the client sent our cookie. */
+export interface LoadedSession {
+  handle: SessionHandle;
+  cookieSent: boolean;
+}
+
+/** Who is on the other end, as the session records it at creation. */
+export interface SessionOrigin {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** Where a transport writes `Set-Cookie` headers; transports that cannot (a socket) have none. */
+export interface CookieWriter {
+  append(setCookie: string): void;
+}
+
+/**
+ * Everything the library keeps about one exchange (an HTTP request, a GraphQL operation, a
+ * socket message), in one place: what the transport read from the client, the session once
+ * loaded (lazily, once, by whoever asks first), and whether it was committed. Made by the
+ * transport that sees the exchange first (see `session-transports.ts`); nothing else in the
+ * library knows which transport it is.
+ *
+ * @internal
+ */
+export class SessionExchange {
+  private loading: Promise<LoadedSession> | undefined;
+  private settled: LoadedSession | undefined;
+  private committed = false;
+
+  constructor(
+    /** The `Cookie` header the client sent, if any. */
+    readonly cookieHeader: string | undefined,
+    readonly origin: SessionOrigin,
+  ) {}
+
+  /** The session, loaded by `load` the first time it is asked for. A failed load is forgotten. */
+  session(load: () => Promise<LoadedSession>): Promise<LoadedSession> {
+    if (this.loading) return this.loading;
+    const loading = load();
+    this.loading = loading;
+    loading.then(
+      (loaded) => (this.settled = loaded),
+      () => {
+        if (this.loading === loading) this.loading = undefined;
+      },
+    );
+    return loading;
+  }
+
+  /** Whether anything asked for the session yet. */
+  get asked(): boolean {
+    return this.loading !== undefined;
+  }
+
+  /** The session once its load has finished, for synchronous readers (`@Session()`). */
+  get loaded(): LoadedSession | undefined {
+    return this.settled;
+  }
+
+  /**
+   * The session to commit, once per exchange: `undefined` when nothing asked for it (nothing
+   * to write) or when it was committed already.
+   */
+  takeForCommit(): Promise<LoadedSession> | undefined {
+    if (!this.loading || this.committed) return undefined;
+    this.committed = true;
+    return this.loading;
+  }
+}

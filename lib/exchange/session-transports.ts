@@ -1,0 +1,19 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { SESSION_MESSAGES } from '../session.messages.js';
+import { HTTP_TRANSPORT } from './http.transport.js';
+import type { SessionTransport } from './session-transport.interface.js';
+
+/** Every transport the session works on; the first that handles a context serves it. */
+const TRANSPORTS: readonly SessionTransport[] = [HTTP_TRANSPORT];
+
+/** The transport of `context`, or `undefined` for one the session does not work on. */
+export function transportOf(context: ExecutionContext): SessionTransport | undefined {
+  return TRANSPORTS.find((transport) => transport.handles(context));
+}
+
+/** The transport of `context`; a context of any other transport is a programming error. */
+export function requireTransport(context: ExecutionContext): SessionTransport {
+  const transport = transportOf(context);
+  if (!transport) throw new Error(SESSION_MESSAGES.noSessionOnRequest());
+  return transport;
+}
