@@ -14,7 +14,7 @@ export { SessionThrottlerGuard } from './guards/session-throttler.guard.js';
 export { CsrfGuard } from './guards/csrf.guard.js';
 export type { CsrfRequest } from './guards/csrf.guard.js';
 export { SessionInterceptor } from './interceptors/session.interceptor.js';
-export { SessionService } from './session/session.service.js';
+export { SessionService } from './session.service.js';
 export { SessionCleanupService } from './cleanup/session-cleanup.service.js';
 export { SessionStoreUnavailableException } from './errors/session-store-unavailable.exception.js';
 export { SessionDataError } from './errors/session-data.error.js';

@@ -25,6 +25,11 @@ export const SESSION_STORE_PROVIDERS: Provider[] = [
     useFactory: (options: ResolvedSessionOptions) => new SessionTokenCodec(options.secrets),
   },
   {
+    provide: SessionStoreGate,
+    inject: [RESOLVED_SESSION_OPTIONS],
+    useFactory: (options: ResolvedSessionOptions) => new SessionStoreGate(options.storeTimeout),
+  },
+  {
     provide: SessionStore,
     inject: [RESOLVED_SESSION_OPTIONS, { token: DataSource, optional: true }],
     useFactory: (options: ResolvedSessionOptions, dataSource?: DataSource) => {

@@ -16,8 +16,7 @@ import { SESSION_STORE_PROVIDERS } from './session-store.providers.js';
 import { SessionCommitter } from './session/session.committer.js';
 import { SessionExpiryPolicy } from './session/session-expiry.policy.js';
 import { SessionLoader } from './session/session.loader.js';
-import { SessionService } from './session/session.service.js';
-import { SessionStoreGate } from './stores/session-store.gate.js';
+import { SessionService } from './session.service.js';
 import { SessionStore } from './stores/session.store.js';
 
 /**
@@ -34,7 +33,6 @@ import { SessionStore } from './stores/session.store.js';
       useFactory: (options: SessionModuleOptions) => resolveSessionOptions(options),
     },
     ...SESSION_STORE_PROVIDERS,
-    SessionStoreGate,
     SessionExpiryPolicy,
     SessionLoader,
     SessionCommitter,

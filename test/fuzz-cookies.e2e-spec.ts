@@ -7,7 +7,7 @@ import request from 'supertest';
 import { hashToken } from '../lib/cookie/session-token.codec.js';
 import { SessionModule } from '../lib/index.js';
 import { resolveSessionOptions } from '../lib/options/session-options.resolver.js';
-import { httpExchange } from '../lib/exchange/http.transport.js';
+import { httpExchange } from '../lib/transports/http.transport.js';
 import { AccountController } from './fixtures/account.controller.js';
 import {
   carriesGenuineCookie,

@@ -1,7 +1,7 @@
 import { createParamDecorator } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import { USES_SESSION_KEY } from '../session.constants.js';
-import { requireTransport } from '../exchange/session-transports.js';
+import { requireTransport } from '../transports/session-transports.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type { Session as SessionShape } from '../session/session.interface.js';
 import type { SessionData } from '../stores/session-record.interface.js';

@@ -1,18 +1,9 @@
-import {
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { requireTransport } from '../exchange/session-transports.js';
-import { acceptsHtml, setResponseHeader } from '../http/http-exchange.util.js';
-import type { HttpRequestLike } from '../http/http-exchange.util.js';
+import { requireTransport } from '../transports/session-transports.js';
 import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
 import { IS_PUBLIC_KEY, RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
-import { SESSION_MESSAGES } from '../session.messages.js';
 import type { Session } from '../session/session.interface.js';
 import { SessionLoader } from '../session/session.loader.js';
 
@@ -51,16 +42,8 @@ export class AuthGuard implements CanActivate {
     return session.userId !== null;
   }
 
+  /** 401 (or 303 to `loginPath` for a browser) over HTTP; each transport refuses its own way. */
   protected rejectAnonymous(context: ExecutionContext): never {
-    const http = context.switchToHttp();
-    const { loginPath } = this.options;
-    if (loginPath !== undefined && acceptsHtml(http.getRequest<HttpRequestLike>())) {
-      setResponseHeader(http.getResponse<object>(), 'Location', loginPath);
-      throw new HttpException(
-        { statusCode: HttpStatus.SEE_OTHER, location: loginPath },
-        HttpStatus.SEE_OTHER,
-      );
-    }
-    throw new UnauthorizedException(SESSION_MESSAGES.unauthenticated());
+    return requireTransport(context).rejectUnauthenticated(context, this.options.loginPath);
   }
 }

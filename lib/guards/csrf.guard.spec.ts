@@ -7,7 +7,7 @@ import { MemorySessionStore } from '../stores/memory/memory-session.store.js';
 import { CsrfGuard } from './csrf.guard.js';
 import type { CsrfRequest } from './csrf.guard.js';
 import { standaloneLoader } from '../../test/support/standalone-loader.js';
-import { httpExchange } from '../exchange/http.transport.js';
+import { httpExchange } from '../transports/http.transport.js';
 
 const secret = 'csrf-guard-spec-secret-'.padEnd(40, 'x');
 

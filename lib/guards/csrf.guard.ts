@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
-import { requireTransport } from '../exchange/session-transports.js';
+import { requireTransport } from '../transports/session-transports.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import {
   CSRF_FIELD,

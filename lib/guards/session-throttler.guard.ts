@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { SessionStoreUnavailableException } from '../errors/session-store-unavailable.exception.js';
-import { httpExchange } from '../exchange/http.transport.js';
+import { httpExchange } from '../transports/http.transport.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { SessionLoader } from '../session/session.loader.js';

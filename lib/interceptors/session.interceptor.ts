@@ -3,7 +3,7 @@ import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { catchError, concatMap } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { transportOf } from '../exchange/session-transports.js';
+import { transportOf } from '../transports/session-transports.js';
 import { USES_SESSION_KEY } from '../session.constants.js';
 import { SessionCommitter } from '../session/session.committer.js';
 import { SessionLoader } from '../session/session.loader.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable, InternalServerErrorException } from '@nestjs/common
 import { serialize } from 'cookie';
 import { SessionCookieStrategy } from '../cookie/session-cookie.strategy.js';
 import { SessionDataError } from '../errors/session-data.error.js';
-import type { CookieWriter, SessionExchange } from '../exchange/session-exchange.js';
+import type { CookieWriter, SessionExchange } from './session-exchange.js';
 import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
 import { FLASH_KEY_PREFIX, RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';

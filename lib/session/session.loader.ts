@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { cookieValues } from '../cookie/cookie-header.util.js';
 import { SessionCookieStrategy } from '../cookie/session-cookie.strategy.js';
-import type { LoadedSession, SessionExchange } from '../exchange/session-exchange.js';
+import type { LoadedSession, SessionExchange } from './session-exchange.js';
 import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';

@@ -3,9 +3,7 @@ import { Logger } from '@nestjs/common';
 import { fakeOnly } from '../../test/support/fake-time.js';
 import { SessionDataError } from '../errors/session-data.error.js';
 import { SessionStoreUnavailableException } from '../errors/session-store-unavailable.exception.js';
-import { resolveSessionOptions } from '../options/session-options.resolver.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
-import { MemorySessionStore } from './memory/memory-session.store.js';
 import { SessionStoreGate } from './session-store.gate.js';
 import { SessionStoreCapabilityError } from './session.store.js';
 import { StoreTimeoutError } from './store-deadline.util.js';
@@ -30,10 +28,7 @@ describe('SessionStoreGate', () => {
 
   beforeEach(() => {
     fakeOnly(['setTimeout', 'clearTimeout', 'Date'], { now: 0 });
-    const store = new MemorySessionStore();
-    gate = new SessionStoreGate(
-      resolveSessionOptions({ secret: 'g'.repeat(32), store, storeTimeout: TIMEOUT }),
-    );
+    gate = new SessionStoreGate(TIMEOUT);
     warnings = [];
     infos = [];
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((message) => {

@@ -1,7 +1,5 @@
-import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpException, Logger } from '@nestjs/common';
 import { SessionStoreUnavailableException } from '../errors/session-store-unavailable.exception.js';
-import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
-import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { SessionStoreCapabilityError } from './session.store.js';
 import { startCall, withDeadline } from './store-deadline.util.js';
@@ -24,14 +22,14 @@ interface Outage {
  *   the error), one when it answers again (how long it was out, how many requests were
  *   refused meanwhile) — never one line per refused request.
  *
- * One per `SessionModule`, provided and injected like any service.
+ * One per `SessionModule` (made with `storeTimeout` by its providers), injected like any service.
  */
-@Injectable()
 export class SessionStoreGate {
   protected readonly logger = new Logger('SessionStore');
   private outage: Outage | undefined;
 
-  constructor(@Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions) {}
+  /** @param timeout `storeTimeout`, in milliseconds. */
+  constructor(private readonly timeout: number) {}
 
   /**
    * Runs `call` for a request. `operation` says what it does, for the log, e.g.
@@ -41,7 +39,7 @@ export class SessionStoreGate {
     const startedDuring = this.outage;
     let result: T;
     try {
-      result = await withDeadline(startCall(call), this.options.storeTimeout, operation);
+      result = await withDeadline(startCall(call), this.timeout, operation);
     } catch (error) {
       if (!this.isOutage(error)) throw error;
       this.refused(operation, error);

@@ -12,6 +12,6 @@ export function standaloneLoader(
   store: SessionStore,
 ): SessionLoader {
   const codec = new SessionTokenCodec(options.secrets);
-  const cookies = cookieStrategyFor(store, codec, new SessionStoreGate(options));
+  const cookies = cookieStrategyFor(store, codec, new SessionStoreGate(options.storeTimeout));
   return new SessionLoader(options, cookies, new SessionExpiryPolicy(options));
 }

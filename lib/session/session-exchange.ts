@@ -1,4 +1,4 @@
-import type { SessionHandle } from '../session/session.handle.js';
+import type { SessionHandle } from './session.handle.js';
 
 /** One exchange's session as loaded: the handle and whether the client sent our cookie. */
 export interface LoadedSession {

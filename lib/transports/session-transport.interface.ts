@@ -1,5 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { CookieWriter, SessionExchange } from './session-exchange.js';
+import type { CookieWriter, SessionExchange } from '../session/session-exchange.js';
 
 /**
  * What differs per Nest transport, and nothing else: which execution contexts it handles,
@@ -13,4 +13,9 @@ export interface SessionTransport {
   exchange(context: ExecutionContext): SessionExchange;
   /** `null` where the transport cannot set a cookie (a socket after its handshake). */
   cookieWriter(context: ExecutionContext): CookieWriter | null;
+  /**
+   * Refuses an exchange that needs a signed-in session, the way this transport's clients
+   * understand (`AuthGuard`): e.g. 401, or 303 to `loginPath` for a browser, over HTTP.
+   */
+  rejectUnauthenticated(context: ExecutionContext, loginPath: string | undefined): never;
 }

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
-import { SessionCleanupService } from '../cleanup/session-cleanup.service.js';
-import { requireTransport } from '../exchange/session-transports.js';
-import { SESSION_MESSAGES } from '../session.messages.js';
-import type { SessionSummary } from '../stores/session-record.interface.js';
-import { SessionStoreGate } from '../stores/session-store.gate.js';
-import { SessionStore } from '../stores/session.store.js';
-import { SessionExpiryPolicy } from './session-expiry.policy.js';
-import { SessionHandle } from './session.handle.js';
-import type { Session } from './session.interface.js';
-import { SessionLoader } from './session.loader.js';
+import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
+import { requireTransport } from './transports/session-transports.js';
+import { SESSION_MESSAGES } from './session.messages.js';
+import type { SessionSummary } from './stores/session-record.interface.js';
+import { SessionStoreGate } from './stores/session-store.gate.js';
+import { SessionStore } from './stores/session.store.js';
+import { SessionExpiryPolicy } from './session/session-expiry.policy.js';
+import { SessionHandle } from './session/session.handle.js';
+import type { Session } from './session/session.interface.js';
+import { SessionLoader } from './session/session.loader.js';
 
 /**
  * Sign-in, sign-out and the management of a user's sessions across devices.

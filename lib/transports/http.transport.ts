@@ -1,8 +1,16 @@
+import { HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
-import { appendSetCookie, clientIp, userAgent } from '../http/http-exchange.util.js';
+import {
+  acceptsHtml,
+  appendSetCookie,
+  clientIp,
+  setResponseHeader,
+  userAgent,
+} from '../http/http-exchange.util.js';
+import { SESSION_MESSAGES } from '../session.messages.js';
 import type { HttpRequestLike, HttpResponseLike } from '../http/http-exchange.util.js';
-import { SessionExchange } from './session-exchange.js';
-import type { CookieWriter } from './session-exchange.js';
+import { SessionExchange } from '../session/session-exchange.js';
+import type { CookieWriter } from '../session/session-exchange.js';
 import type { SessionTransport } from './session-transport.interface.js';
 
 const exchanges = new WeakMap<object, SessionExchange>();
@@ -31,4 +39,24 @@ export const HTTP_TRANSPORT: SessionTransport = {
   handles: (context: ExecutionContext) => context.getType() === 'http',
   exchange: (context) => httpExchange(context.switchToHttp().getRequest<HttpRequestLike>()),
   cookieWriter: (context) => httpCookieWriter(context.switchToHttp().getResponse<object>()),
+  rejectUnauthenticated: (context, loginPath) => {
+    const http = context.switchToHttp();
+    rejectHttp(http.getRequest<HttpRequestLike>(), http.getResponse<object>(), loginPath);
+  },
 };
+
+/** 303 to `loginPath` for a browser (`Accept: text/html`) when it is set, else 401 with JSON. */
+export function rejectHttp(
+  request: HttpRequestLike,
+  response: HttpResponseLike,
+  loginPath: string | undefined,
+): never {
+  if (loginPath !== undefined && acceptsHtml(request)) {
+    setResponseHeader(response, 'Location', loginPath);
+    throw new HttpException(
+      { statusCode: HttpStatus.SEE_OTHER, location: loginPath },
+      HttpStatus.SEE_OTHER,
+    );
+  }
+  throw new UnauthorizedException(SESSION_MESSAGES.unauthenticated());
+}
