@@ -199,6 +199,22 @@ export const SESSION_MESSAGES = {
   csrfTokenMissing: () =>
     "CSRF check failed: no CSRF token. Send session.csrfToken() in the 'x-csrf-token' header " +
     "or a '_csrf' form field.",
+  socketCannotSetCookie: () =>
+    'nestjs-sessions: a socket cannot set a cookie: sign in over HTTP. signIn(), signOut(), ' +
+    'reauthenticate(), regenerate() and destroy() change the session cookie, so call them in an ' +
+    'HTTP route (or a GraphQL mutation) and reconnect the socket afterwards.',
+  socketUnauthorized: () => 'Unauthorized',
+  socketInvalidationsUnavailable: (error: string) =>
+    `nestjs-sessions: cannot listen for ended sessions (${error}); a socket whose session ends ` +
+    'elsewhere is refused at its next message instead of being disconnected at once.',
+  socketChannelStopFailed: (error: string) =>
+    `nestjs-sessions: did not stop listening for ended sessions cleanly (${error}); shutdown goes on.`,
+  invalidationPublishFailed: (error: string) =>
+    `nestjs-sessions: could not tell the other instances that a session ended (${error}); their ` +
+    'caches and sockets learn it at the next read. Logged once until a publish succeeds again.',
   csrfTokenMismatch: () =>
     "CSRF check failed: the CSRF token does not match this session's. Reload the page and retry.",
+  graphqlCommitFailed: () =>
+    'nestjs-sessions: the session could not be saved after the GraphQL operation; its changes ' +
+    'are lost and the response is a 500.',
 } as const;

@@ -2,7 +2,7 @@ import { Inject, Module } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
-import { SessionStoreUnavailableFilter } from './errors/session-store-unavailable.filter.js';
+import { SessionStoreUnavailableFilter } from './transports/session-store-unavailable.filter.js';
 import { AuthGuard } from './guards/auth.guard.js';
 import { SessionInterceptor } from './interceptors/session.interceptor.js';
 import type {
@@ -17,6 +17,9 @@ import { SessionCommitter } from './session/session.committer.js';
 import { SessionExpiryPolicy } from './session/session-expiry.policy.js';
 import { SessionLoader } from './session/session.loader.js';
 import { SessionService } from './session.service.js';
+import { SessionSocketInterceptor } from './sockets/session-socket.interceptor.js';
+import { SessionSocketRegistry } from './sockets/session-socket.registry.js';
+import { GraphqlCommitHook } from './transports/graphql-commit.hook.js';
 import { SessionStore } from './stores/session.store.js';
 
 /**
@@ -39,7 +42,10 @@ import { SessionStore } from './stores/session.store.js';
     SessionService,
     SessionCleanupService,
     AuthGuard,
+    GraphqlCommitHook,
     { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
+    SessionSocketRegistry,
+    { provide: APP_INTERCEPTOR, useClass: SessionSocketInterceptor },
     { provide: APP_FILTER, useClass: SessionStoreUnavailableFilter },
   ],
   exports: [RESOLVED_SESSION_OPTIONS, SessionStore, SessionLoader, SessionService, AuthGuard],

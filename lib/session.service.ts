@@ -3,6 +3,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
 import { requireTransport } from './transports/session-transports.js';
 import { SESSION_MESSAGES } from './session.messages.js';
+import { SessionInvalidationPublisher } from './stores/session-invalidation.publisher.js';
 import type { SessionSummary } from './stores/session-record.interface.js';
 import { SessionStoreGate } from './stores/session-store.gate.js';
 import { SessionStore } from './stores/session.store.js';
@@ -18,13 +19,17 @@ import { SessionLoader } from './session/session.loader.js';
  */
 @Injectable()
 export class SessionService {
+  private readonly invalidations: SessionInvalidationPublisher;
+
   constructor(
     private readonly store: SessionStore,
     private readonly loader: SessionLoader,
     private readonly cleanup: SessionCleanupService,
     private readonly gate: SessionStoreGate,
     private readonly expiry: SessionExpiryPolicy,
-  ) {}
+  ) {
+    this.invalidations = new SessionInvalidationPublisher(store, gate);
+  }
 
   /** The current request's session, for an app's own guards and interceptors. */
   async get<T extends object = Record<string, unknown>>(
@@ -75,11 +80,17 @@ export class SessionService {
    */
   async revoke(id: string): Promise<void> {
     await this.gate.run('revoke a session', () => this.store.delete(id));
+    await this.invalidations.publish({ ids: [id] });
   }
 
   /** Ends every session of `userId` (but `except`), on every instance at once. */
   async revokeAllForUser(userId: string, options: { except?: string } = {}): Promise<number> {
-    return this.gate.run('revoke sessions', () => this.store.deleteByUser(userId, options.except));
+    const { except } = options;
+    const revoked = await this.gate.run('revoke sessions', () =>
+      this.store.deleteByUser(userId, except),
+    );
+    await this.invalidations.publish(except === undefined ? { userId } : { userId, except });
+    return revoked;
   }
 
   /** Deletes expired sessions now, in batches; resolves with how many were deleted. */

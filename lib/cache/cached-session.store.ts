@@ -24,7 +24,8 @@ interface Entry {
  *
  * Every session that ends anywhere (sign-out, regenerate, revoke, revoke-all) is published
  * through the inner store's invalidation channel (PostgreSQL `LISTEN/NOTIFY`, Redis
- * pub/sub) and dropped by every instance's cache as the message arrives. While the channel
+ * pub/sub) by whoever ended it (`SessionInvalidationPublisher`), and dropped by every
+ * instance's cache as the message arrives (by this one's at once, as it deletes). While the channel
  * is down the cache is bypassed, so a missed message can never serve an ended session.
  * Data written by another instance may be seen here up to `ttl` late (writes are per-key
  * patches in the store, so nothing is lost by that).
@@ -101,7 +102,7 @@ export class CachedSessionStore extends SessionStore implements OnModuleDestroy 
 
   async delete(id: string): Promise<void> {
     await this.inner.delete(id);
-    await this.announce({ ids: [id] });
+    this.drop({ ids: [id] });
   }
 
   override findByUser(userId: string, now: Date): Promise<SessionRecord[]> {
@@ -110,12 +111,23 @@ export class CachedSessionStore extends SessionStore implements OnModuleDestroy 
 
   override async deleteByUser(userId: string, exceptId?: string): Promise<number> {
     const deleted = await this.inner.deleteByUser(userId, exceptId);
-    await this.announce({ userId, except: exceptId });
+    this.drop({ userId, except: exceptId });
     return deleted;
   }
 
   override deleteExpired(now: Date, limit: number): Promise<number> {
     return this.inner.deleteExpired(now, limit);
+  }
+
+  /** The inner store's channel: the cache is one more listener on it, never a publisher. */
+  override publishInvalidation(event: SessionInvalidation): Promise<void> {
+    return this.inner.publishInvalidation(event);
+  }
+
+  override subscribeInvalidations(
+    listener: SessionInvalidationListener,
+  ): Promise<() => Promise<void>> {
+    return this.inner.subscribeInvalidations(listener);
   }
 
   /**
@@ -159,12 +171,6 @@ export class CachedSessionStore extends SessionStore implements OnModuleDestroy 
     } catch (error) {
       this.logger.warn(SESSION_MESSAGES.cacheChannelStopFailed(String(error)));
     }
-  }
-
-  /** Drops the sessions locally at once, then tells the other instances. */
-  private async announce(event: SessionInvalidation): Promise<void> {
-    this.drop(event);
-    await this.inner.publishInvalidation(event);
   }
 
   private drop(event: SessionInvalidation): void {

@@ -1,3 +1,4 @@
+import { SessionInvalidationPublisher } from '../stores/session-invalidation.publisher.js';
 import type { SessionPatch, SessionRecord } from '../stores/session-record.interface.js';
 import type { SessionStoreGate } from '../stores/session-store.gate.js';
 import type { SessionStore } from '../stores/session.store.js';
@@ -9,17 +10,21 @@ import type { SessionTokenCodec } from './session-token.codec.js';
 /**
  * The cookie is `<token>.<hmac>`; the store keeps the session under the token's SHA-256.
  * A value whose signature fails costs no store call. Every store call goes through the gate
- * (bounded by `storeTimeout`, a fault answered 503).
+ * (bounded by `storeTimeout`, a fault answered 503). A session it ends is published to every
+ * instance sharing the store (their caches and sockets drop it).
  *
  * @internal
  */
 export class SignedTokenCookie extends SessionCookieStrategy {
+  private readonly invalidations: SessionInvalidationPublisher;
+
   constructor(
     private readonly codec: SessionTokenCodec,
     private readonly store: SessionStore,
     private readonly gate: SessionStoreGate,
   ) {
     super();
+    this.invalidations = new SessionInvalidationPublisher(store, gate);
   }
 
   async read(values: readonly string[], now: Date): Promise<CookieSession | null> {
@@ -42,8 +47,9 @@ export class SignedTokenCookie extends SessionCookieStrategy {
     return this.gate.run('save a session', () => this.store.patch(id, patch));
   }
 
-  delete(id: string): Promise<void> {
-    return this.gate.run('delete a session', () => this.store.delete(id));
+  async delete(id: string): Promise<void> {
+    await this.gate.run('delete a session', () => this.store.delete(id));
+    await this.invalidations.publish({ ids: [id] });
   }
 
   cookieValue(token: string): string {

@@ -2,6 +2,7 @@ import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { requireTransport } from '../transports/session-transports.js';
+import type { SessionTransport } from '../transports/session-transport.interface.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import {
   CSRF_FIELD,
@@ -30,10 +31,11 @@ export interface CsrfRequest extends HttpRequestLike {
  *    header or a `_csrf` form field, compared in constant time. A session that has no
  *    token yet fails: render `session.csrfToken()` into the page first.
  *
- * `@UseGuards(AuthGuard, CsrfGuard)` on a route, or `{ provide: APP_GUARD, useClass:
- * CsrfGuard }`. Urlencoded forms are parsed by both Nest adapters out of the box. Each
- * decision is a `protected` method: extend the guard to change one (e.g. `expectedHost()`
- * behind a proxy that rewrites `Host`).
+ * `@UseGuards(AuthGuard, CsrfGuard)` on a route or a GraphQL mutation (the HTTP request that
+ * carries the operation is checked; send the token in `x-csrf-token`), or `{ provide:
+ * APP_GUARD, useClass: CsrfGuard }`. Urlencoded forms are parsed by both Nest adapters out
+ * of the box. Each decision is a `protected` method: extend the guard to change one (e.g.
+ * `expectedHost()` behind a proxy that rewrites `Host`).
  *
  * @publicApi
  */
@@ -42,16 +44,23 @@ export class CsrfGuard implements CanActivate {
   constructor(protected readonly loader: SessionLoader) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<CsrfRequest>();
+    const transport = requireTransport(context);
+    const request = this.getRequest(context, transport);
     if (this.isSafeMethod(request)) return true;
     if (!this.isSameOrigin(request)) this.reject(SESSION_MESSAGES.csrfCrossSite());
-    const { handle } = await this.loader.load(requireTransport(context).exchange(context));
+    const { handle } = await this.loader.load(transport.exchange(context));
     const expected = this.expectedToken(handle);
     if (expected === undefined) this.reject(SESSION_MESSAGES.csrfNoSessionToken());
     const submitted = this.submittedToken(request);
     if (submitted === undefined) this.reject(SESSION_MESSAGES.csrfTokenMissing());
     if (!this.tokensMatch(submitted, expected)) this.reject(SESSION_MESSAGES.csrfTokenMismatch());
     return true;
+  }
+
+  /** The HTTP request checked: a route's, or the one carrying a GraphQL operation. */
+  protected getRequest(context: ExecutionContext, transport: SessionTransport): CsrfRequest {
+    const carried = transport.http?.(context)?.request;
+    return carried ?? context.switchToHttp().getRequest<CsrfRequest>();
   }
 
   /** Methods that must not change anything pass unchecked. */

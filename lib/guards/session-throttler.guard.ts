@@ -4,6 +4,7 @@ import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { SessionStoreUnavailableException } from '../errors/session-store-unavailable.exception.js';
 import { httpExchange } from '../transports/http.transport.js';
+import { transportOf } from '../transports/session-transports.js';
 import type { HttpRequestLike } from '../http/http-exchange.util.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { SessionLoader } from '../session/session.loader.js';
@@ -75,6 +76,17 @@ export class SessionThrottlerGuard extends ThrottlerGuard {
    */
   @Inject(SessionLoader)
   protected readonly sessionLoader!: SessionLoader;
+
+  /**
+   * The HTTP request and response, from the session's transport when it has them (a GraphQL
+   * resolver: those carrying the operation), else as `ThrottlerGuard` reads them. Where the
+   * response is out of reach, the rate-limit headers are left out; the limit still holds.
+   */
+  protected override getRequestResponse(context: ExecutionContext): { req: object; res: object } {
+    const carried = transportOf(context)?.http?.(context);
+    if (!carried) return super.getRequestResponse(context);
+    return { req: carried.request, res: carried.response ?? {} };
+  }
 
   /** `session:<id>` for a session loaded from the store, else the client IP. */
   protected override async getTracker(request: HttpRequestLike): Promise<string> {

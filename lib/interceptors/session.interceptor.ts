@@ -6,12 +6,15 @@ import type { Observable } from 'rxjs';
 import { transportOf } from '../transports/session-transports.js';
 import { USES_SESSION_KEY } from '../session.constants.js';
 import { SessionCommitter } from '../session/session.committer.js';
+import type { CookieWriter } from '../session/session-exchange.js';
 import { SessionLoader } from '../session/session.loader.js';
 
 /**
  * Registered globally by `SessionModule`. Before the handler: loads the session if
  * the handler takes `@Session()`. After it, on success and on error alike: awaits the
- * commit, so the write and the cookie happen before the response goes out.
+ * commit, so the write and the cookie happen before the response goes out. A transport whose
+ * exchange spans several handlers (a GraphQL operation's resolvers) takes the commit over, to
+ * run it once after the last of them (`SessionTransport.deferCommit`).
  *
  * @publicApi
  */
@@ -29,7 +32,9 @@ export class SessionInterceptor implements NestInterceptor {
     const exchange = transport.exchange(context);
     if (this.usesSession(context)) await this.loader.load(exchange);
 
-    const commit = () => this.committer.commit(exchange, transport.cookieWriter(context));
+    const commitTo = (writer: CookieWriter | null) => this.committer.commit(exchange, writer);
+    if (transport.deferCommit?.(context, commitTo)) return next.handle(); // e.g. GraphQL
+    const commit = () => commitTo(transport.cookieWriter(context));
     return next.handle().pipe(
       concatMap(async (value: unknown) => {
         await commit();

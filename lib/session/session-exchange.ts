@@ -35,12 +35,30 @@ export class SessionExchange {
     /** The `Cookie` header the client sent, if any. */
     readonly cookieHeader: string | undefined,
     readonly origin: SessionOrigin,
+    /**
+     * `false` where the transport cannot set a cookie (a socket): the session's token is then
+     * kept as loaded, so `signIn`, `regenerate` and `destroy` throw instead of losing the session.
+     */
+    readonly canSetCookie = true,
+    /**
+     * What this transport's client is told when loading or committing fails, where Nest's own
+     * exception filters do not reach it (a socket): the error to throw instead.
+     */
+    private readonly failure: (error: unknown) => unknown = (error) => error,
   ) {}
+
+  /** The error to throw for `error`, in this transport's terms. */
+  translate(error: unknown): unknown {
+    return this.failure(error);
+  }
 
   /** The session, loaded by `load` the first time it is asked for. A failed load is forgotten. */
   session(load: () => Promise<LoadedSession>): Promise<LoadedSession> {
     if (this.loading) return this.loading;
-    const loading = load();
+    const loaded = load().catch((error: unknown) => {
+      throw this.failure(error);
+    });
+    const loading = this.canSetCookie ? loaded : loaded.then(keepingToken);
     this.loading = loading;
     loading.then(
       (loaded) => (this.settled = loaded),
@@ -70,4 +88,9 @@ export class SessionExchange {
     this.committed = true;
     return this.loading;
   }
+}
+
+function keepingToken(loaded: LoadedSession): LoadedSession {
+  loaded.handle.keepToken();
+  return loaded;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, InternalServerErrorException } from '@nestjs/common
 import { serialize } from 'cookie';
 import { SessionCookieStrategy } from '../cookie/session-cookie.strategy.js';
 import { SessionDataError } from '../errors/session-data.error.js';
-import type { CookieWriter, SessionExchange } from './session-exchange.js';
+import type { CookieWriter, LoadedSession, SessionExchange } from './session-exchange.js';
 import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
 import { FLASH_KEY_PREFIX, RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
@@ -29,7 +29,17 @@ export class SessionCommitter {
   async commit(exchange: SessionExchange, writer: CookieWriter | null): Promise<void> {
     const taken = exchange.takeForCommit();
     if (!taken) return;
-    const { handle, cookieSent } = await taken;
+    try {
+      await this.write(await taken, writer);
+    } catch (error) {
+      throw exchange.translate(error);
+    }
+  }
+
+  private async write(
+    { handle, cookieSent }: LoadedSession,
+    writer: CookieWriter | null,
+  ): Promise<void> {
     const now = new Date();
 
     if (handle.isDestroyed) {

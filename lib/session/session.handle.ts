@@ -31,6 +31,8 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   private status: Status = 'unmodified';
   private readonly changedKeys = new Set<string>();
   private userChanged = false;
+  /** Set for a session whose exchange cannot set a cookie (a socket): see {@link keepToken}. */
+  private tokenKept = false;
 
   private constructor(
     private readonly runtime: SessionRuntime,
@@ -122,6 +124,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
 
   async regenerate(): Promise<void> {
     this.assertAlive();
+    this.assertTokenCanChange();
     if (this.stored) await this.runtime.deleteStored(this.id);
     this.stored = false;
     this.currentToken = this.runtime.newToken();
@@ -130,6 +133,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
 
   async destroy(): Promise<void> {
     if (this.status === 'destroyed') return;
+    this.assertTokenCanChange();
     if (this.stored) await this.runtime.deleteStored(this.id);
     this.stored = false;
     this.status = 'destroyed';
@@ -142,10 +146,19 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
    */
   bindUser(userId: string, at: Date): void {
     this.assertAlive();
+    this.assertTokenCanChange();
     this.record = { ...this.record, userId, authenticatedAt: at };
     this.userChanged = true;
     this.status = 'modified';
     this.write(CSRF_KEY, undefined);
+  }
+
+  /**
+   * For an exchange that cannot set a cookie (a socket message): the client keeps the cookie
+   * it has, so `regenerate`, `destroy` and `bindUser` would strand it; they throw instead.
+   */
+  keepToken(): void {
+    this.tokenKept = true;
   }
 
   // ---- what the committer asks -------------------------------------------------
@@ -228,6 +241,10 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     }
     this.changedKeys.add(key);
     this.status = 'modified';
+  }
+
+  private assertTokenCanChange(): void {
+    if (this.tokenKept) throw new Error(SESSION_MESSAGES.socketCannotSetCookie());
   }
 
   private assertAlive(): void {

@@ -1,5 +1,4 @@
 import { HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common';
-import type { ExecutionContext } from '@nestjs/common';
 import {
   acceptsHtml,
   appendSetCookie,
@@ -36,7 +35,7 @@ export function httpCookieWriter(response: HttpResponseLike): CookieWriter {
  * header, goes out as `Set-Cookie` on the response, and the exchange is the request.
  */
 export const HTTP_TRANSPORT: SessionTransport = {
-  handles: (context: ExecutionContext) => context.getType() === 'http',
+  handles: (context) => context.getType() === 'http',
   exchange: (context) => httpExchange(context.switchToHttp().getRequest<HttpRequestLike>()),
   cookieWriter: (context) => httpCookieWriter(context.switchToHttp().getResponse<object>()),
   rejectUnauthenticated: (context, loginPath) => {

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import {
+  MemorySessionStore,
+  SessionModule,
+  SessionService,
+  SessionStoreCapabilityError,
+} from '../../lib/index.js';
+import type { SessionInvalidation } from '../../lib/index.js';
+import { AccountController } from '../fixtures/account.controller.js';
+import { RequestGate } from '../fixtures/concurrency.controller.js';
+import { SessionGateway } from '../fixtures/ws-session.gateway.js';
+import type { SocketSessionView } from '../fixtures/ws-session.gateway.js';
+import { connectSocket } from './socket-client.js';
+import { PLATFORMS, createSocketApp } from './ws-app.js';
+import { signInOverHttp } from './ws-flow.js';
+
+/** A store without an invalidation channel, as TypeORM on MariaDB or SQLite is. */
+class ChannelLessStore extends MemorySessionStore {
+  override publishInvalidation(event: SessionInvalidation): Promise<void> {
+    void event;
+    return Promise.reject(new SessionStoreCapabilityError(this, 'publishInvalidation'));
+  }
+  override subscribeInvalidations(): Promise<() => Promise<void>> {
+    return Promise.reject(new SessionStoreCapabilityError(this, 'subscribeInvalidations'));
+  }
+}
+
+describe.each(PLATFORMS)('sockets over %s on a store without a channel', (platform) => {
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    const store = new ChannelLessStore();
+    ({ app, url } = await createSocketApp('express', platform, {
+      imports: [SessionModule.forRoot({ secret: 'z'.repeat(32), store, cleanup: false })],
+      controllers: [AccountController],
+      providers: [SessionGateway, RequestGate],
+    }));
+  });
+
+  afterAll(() => app.close());
+
+  it('refuses the next guarded message of a revoked session; revoke itself succeeds', async () => {
+    const socket = await connectSocket(platform, url, await signInOverHttp(app, 'nora'));
+    try {
+      await socket.request('secret');
+      const { id } = await socket.request<SocketSessionView>('whoami');
+      await app.get(SessionService).revoke(id); // publishing is best effort: no failure here
+      await expect(socket.request('secret')).rejects.toMatchObject({
+        exception: { message: 'Unauthorized' },
+      });
+    } finally {
+      socket.close();
+    }
+  });
+});
