@@ -17,7 +17,7 @@ import { SessionCommitter } from './session/session.committer.js';
 import { SessionExpiryPolicy } from './session/session-expiry.policy.js';
 import { SessionLoader } from './session/session.loader.js';
 import { SessionService } from './session.service.js';
-import { SessionSocketInterceptor } from './sockets/session-socket.interceptor.js';
+import { SessionSocketInterceptor } from './interceptors/session-socket.interceptor.js';
 import { SessionSocketRegistry } from './sockets/session-socket.registry.js';
 import { GraphqlCommitHook } from './transports/graphql-commit.hook.js';
 import { SessionStore } from './stores/session.store.js';

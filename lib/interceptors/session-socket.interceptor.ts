@@ -3,7 +3,7 @@ import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/com
 import { finalize } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { socketMessageOf } from '../transports/ws.transport.js';
-import { SessionSocketRegistry } from './session-socket.registry.js';
+import { SessionSocketRegistry } from '../sockets/session-socket.registry.js';
 
 /**
  * Registered globally by `SessionModule`: after each socket message whose session was loaded
