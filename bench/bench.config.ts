@@ -15,6 +15,12 @@ export const BENCH_SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 /** The user every variant signs in. */
 export const BENCH_USER = 'bench-user';
 
+/** The GraphQL operation of the GraphQL variants: what `GET /me` is to the HTTP ones. */
+export const BENCH_GRAPHQL_QUERY = '{ me { userId } }';
+
+/** The gateway message of the WebSocket variants (its reply has the same event name). */
+export const BENCH_SOCKET_EVENT = 'me';
+
 /** Where a full run's results go (`latest.json`, `latest.md`, `latest.svg`): `bench/results/`. */
 export const RESULTS_DIR = fileURLToPath(new URL('../../../../bench/results/', import.meta.url));
 

@@ -9,14 +9,14 @@ import {
   RESULTS_DIR,
   parseBenchArgs,
 } from './bench.config.js';
-import { VARIANTS, schemaOf } from './bench.variants.js';
+import { VARIANTS, schemaOf, transportOf } from './bench.variants.js';
 import { dropSchemas, resetSchemas } from './harness/database.util.js';
-import { login } from './harness/http-client.util.js';
+import { loadRequestFor } from './harness/operation.util.js';
 import { PostgresCpuMonitor } from './harness/postgres-cpu.monitor.js';
 import { startServer } from './harness/server.process.js';
 import type { ServerProcess } from './harness/server.process.js';
-import { countStatements } from './harness/statement-count.pass.js';
-import type { StatementCounts } from './harness/statement-count.pass.js';
+import { countOperationStatements, countStatements } from './harness/statement-count.pass.js';
+import type { StatementCounts, StatementMix } from './harness/statement-count.pass.js';
 import { runRounds } from './harness/throughput.runner.js';
 import type { BenchResults } from './report/bench-results.interface.js';
 import { writeResults } from './report/results.writer.js';
@@ -39,9 +39,15 @@ const loadStart = loadavg()[0];
 await resetSchemas(DATABASE_URL, measured.map(schemaOf));
 log(`statements per request (SQL proxy), ${measured.length} variants`);
 const statements = new Map<string, StatementCounts>();
+const operationStatements = new Map<string, StatementMix>();
 for (const variant of measured) {
-  statements.set(variant.id, await countStatements(variant, DATABASE_URL));
-  log(`  ${variant.id}: ${JSON.stringify(statements.get(variant.id))}`);
+  const counts =
+    transportOf(variant) === 'http'
+      ? await countStatements(variant, DATABASE_URL)
+      : await countOperationStatements(variant, DATABASE_URL);
+  if ('me' in counts) statements.set(variant.id, counts);
+  else operationStatements.set(variant.id, counts);
+  log(`  ${variant.id}: ${JSON.stringify(counts)}`);
 }
 
 const monitor = await PostgresCpuMonitor.connect(DATABASE_URL);
@@ -57,12 +63,15 @@ try {
   }
   const targets = [];
   for (const server of servers)
-    targets.push({ server, path: '/me', cookies: [await login(server.url)] });
-  log(`throughput: ${config.rounds} rounds × ${config.duration} s, ${CONNECTIONS} connections`);
+    targets.push({ server, request: await loadRequestFor(server.variant, server.url) });
+  log(
+    `throughput: ${config.rounds} rounds × ${config.duration} s, ${CONNECTIONS} connections ` +
+      '(sockets for the WebSocket variants)',
+  );
   const samples = await runRounds(targets, monitor, config, log);
   for (const server of servers.splice(0)) await server.stop();
 
-  const summary = summarizeVariants(variants, samples, statements);
+  const summary = summarizeVariants(variants, samples, statements, operationStatements);
   const scale = config.scale ? await runScale(config, monitor, log) : null;
   results = {
     generatedAt: new Date().toISOString(),

@@ -10,6 +10,15 @@ export type AdapterName = 'express' | 'fastify';
  */
 export type VariantFamily = 'floor' | 'ours' | 'express-session' | 'fastify-session';
 
+/**
+ * What the load goes through: plain HTTP (`GET /me`), a GraphQL query `{ me { userId } }` on
+ * Apollo or Mercurius, or a gateway message `me` answered over socket.io or ws.
+ */
+export type TransportName = 'http' | 'apollo' | 'mercurius' | 'socket.io' | 'ws';
+
+/** The WebSocket platforms of `@nestjs/websockets` that the bench loads. */
+export type SocketPlatform = Extract<TransportName, 'socket.io' | 'ws'>;
+
 /** One server setup under test. Every variant runs in a child process of its own. */
 export interface Variant {
   /** Stable id: the Postgres schema is `bench_<id>` (dashes as underscores). */
@@ -17,6 +26,8 @@ export interface Variant {
   label: string;
   adapter: AdapterName;
   family: VariantFamily;
+  /** `http` when absent; a `floor` is compared with the `ours` of the same adapter and transport. */
+  transport?: TransportName;
   /** `ours`: options merged into `SessionModule.forRoot()` over the bench's secret and cookie. */
   sessionOptions?: Omit<SessionModuleOptions, 'secret'>;
   /**
@@ -110,7 +121,39 @@ export const VARIANTS: readonly Variant[] = [
     family: 'fastify-session',
     rolling: false,
   },
+  ...transportVariants('apollo', 'express', 'Apollo GraphQL (Express)'),
+  ...transportVariants('mercurius', 'fastify', 'Mercurius GraphQL (Fastify)'),
+  ...transportVariants('socket.io', 'express', 'socket.io gateway (Express)'),
+  ...transportVariants('ws', 'express', 'ws gateway (Express)'),
 ];
+
+/**
+ * The floor and ours over one transport: the same app (the floor's resolver or gateway handler
+ * reads nothing, ours reads the session through `@Session()` behind `AuthGuard`), ours on the
+ * default TypeORM store like the HTTP variants.
+ */
+function transportVariants(
+  transport: Exclude<TransportName, 'http'>,
+  adapter: AdapterName,
+  label: string,
+): Variant[] {
+  const id = `${transport.replace('.', '')}-${adapter}`;
+  return [
+    {
+      id: `floor-${id}`,
+      label: `${label}, no session (floor)`,
+      adapter,
+      family: 'floor',
+      transport,
+    },
+    { id: `ours-${id}`, label: `nestjs-sessions, ${label}`, adapter, family: 'ours', transport },
+  ];
+}
+
+/** The transport of a variant (`http` unless it names another). */
+export function transportOf(variant: Pick<Variant, 'transport'>): TransportName {
+  return variant.transport ?? 'http';
+}
 
 /**
  * The scale runs' servers: nestjs-sessions on Express over 1,000 and 1,000,000 stored sessions.

@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec } from './load.process.js';
 
-// The load generator, in a process of its own (`fork`ed by load.process.ts): receives one
+// The HTTP load generator, in a process of its own (`fork`ed by load.process.ts): receives one
 // LoadSpec, runs the unmeasured warm-up, says { type: 'measuring' }, runs the measured load
 // (for `duration` seconds, or until { type: 'stop' } when `duration` is 0) and sends
 // { type: 'result' }.
@@ -9,10 +9,16 @@ import type { LoadResult, LoadSpec } from './load.process.js';
 const UNTIL_STOPPED_SECONDS = 3600;
 
 function run(spec: LoadSpec, seconds: number, stoppable: boolean): Promise<LoadResult> {
-  const requests = spec.cookies.map((cookie) => ({
-    method: 'GET',
-    path: spec.path,
-    headers: { cookie },
+  const request = spec.request;
+  if (request.kind !== 'http') throw new Error(`load.worker runs HTTP loads, not ${request.kind}`);
+  const { method, path, body, expectBody } = request;
+  const given = request.cookies.filter((cookie) => cookie.length > 0);
+  const cookies = given.length > 0 ? given : [undefined];
+  const requests = cookies.map((cookie) => ({
+    method,
+    path,
+    headers: { ...request.headers, ...(cookie === undefined ? {} : { cookie }) },
+    ...(body === undefined ? {} : { body }),
   }));
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -22,9 +28,8 @@ function run(spec: LoadSpec, seconds: number, stoppable: boolean): Promise<LoadR
         connections: spec.connections,
         duration: seconds,
         timeout: 30,
-        ...(requests.length > 0
-          ? { requests }
-          : { requests: [{ method: 'GET', path: spec.path }] }),
+        requests,
+        ...(expectBody === undefined ? {} : { verifyBody: (got) => got === expectBody }),
       },
       (error, result) => {
         if (stoppable) process.off('message', onStop);
@@ -37,7 +42,7 @@ function run(spec: LoadSpec, seconds: number, stoppable: boolean): Promise<LoadR
           latencyP50: result.latency.p50,
           latencyP99: result.latency.p99,
           latencyMax: result.latency.max,
-          failures: result.non2xx + result.errors + result.timeouts,
+          failures: result.non2xx + result.mismatches + result.errors + result.timeouts,
         });
       },
     );

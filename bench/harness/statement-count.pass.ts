@@ -1,6 +1,7 @@
 import { startSqlProxy } from '../../test/support/sql-counter.js';
 import type { Variant } from '../bench.variants.js';
 import { get, login } from './http-client.util.js';
+import { loadRequestFor, openOperations } from './operation.util.js';
 import { startServer } from './server.process.js';
 
 /** The statements one request costs, on average over the pass (exact when all alike). */
@@ -23,6 +24,8 @@ export const COUNTED_ROUTES = {
 export type StatementCounts = Record<keyof typeof COUNTED_ROUTES, StatementMix>;
 
 const REQUESTS_PER_ROUTE = 20;
+/** Time for what a first operation starts in the background (a channel subscription) to end. */
+const SETTLE_MS = 500;
 
 /**
  * Counts, exactly, every SQL statement a variant's server runs per request: the server runs
@@ -48,6 +51,37 @@ export async function countStatements(
       counts[name] = mix(proxy.statements(), REQUESTS_PER_ROUTE);
     }
     return counts;
+  } finally {
+    await server.stop();
+    await proxy.close();
+  }
+}
+
+/**
+ * The statements one operation of a GraphQL or WebSocket variant costs in steady state (the
+ * query, or one message on an open socket), counted as {@link countStatements} does over
+ * {@link REQUESTS_PER_ROUTE} operations in sequence, after one uncounted operation and a pause:
+ * a server's first tracked socket subscribes to the store's invalidation channel (`LISTEN`, a
+ * `pg_notify` and one re-read of the tracked sessions, once per process), not counted here.
+ */
+export async function countOperationStatements(
+  variant: Variant,
+  databaseUrl: string,
+): Promise<StatementMix> {
+  const proxy = await startSqlProxy(databaseUrl);
+  const server = await startServer(variant, proxy.url);
+  try {
+    const request = await loadRequestFor(variant, server.url);
+    const operations = await openOperations(request, server.url);
+    try {
+      await operations.run(1);
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      proxy.reset();
+      await operations.run(REQUESTS_PER_ROUTE);
+      return mix(proxy.statements(), REQUESTS_PER_ROUTE);
+    } finally {
+      operations.close();
+    }
   } finally {
     await server.stop();
     await proxy.close();

@@ -2,7 +2,7 @@ import { CONNECTIONS } from '../bench.config.js';
 import type { BenchConfig } from '../bench.config.js';
 import { applicationNameOf } from '../bench.variants.js';
 import { startLoad } from './load.process.js';
-import type { LoadResult } from './load.process.js';
+import type { LoadRequest, LoadResult } from './load.process.js';
 import { PostgresCpuMonitor } from './postgres-cpu.monitor.js';
 import { processCpu } from './proc-cpu.util.js';
 import type { ServerProcess } from './server.process.js';
@@ -10,12 +10,10 @@ import type { ServerProcess } from './server.process.js';
 /** A running server and what to load it with. */
 export interface LoadTarget {
   server: ServerProcess;
-  path: string;
-  /** Cookie header values used in turn; `['']`-like empty strings mean no cookie. */
-  cookies: string[];
+  request: LoadRequest;
 }
 
-/** One measured run of one variant. CPU in microseconds per request served. */
+/** One measured run of one variant. CPU in microseconds per request (or message) served. */
 export interface RunSample extends LoadResult {
   round: number;
   serverCpuUs: number;
@@ -36,11 +34,9 @@ export async function measure(
   whileMeasuring?: (stop: () => void) => Promise<void>,
 ): Promise<Omit<RunSample, 'round'>> {
   const applicationName = applicationNameOf(target.server.variant);
-  const cookies = target.cookies.filter((c) => c.length > 0);
   const load = startLoad({
     url: target.server.url,
-    path: target.path,
-    cookies,
+    request: target.request,
     connections: CONNECTIONS,
     ...timing,
   });
@@ -61,7 +57,8 @@ export async function measure(
   const pg1 = await monitor.snapshot(applicationName);
   if (result.failures > 0 || result.requests === 0) {
     throw new Error(
-      `${target.server.variant.id} GET ${target.path}: ${result.failures} failed requests`,
+      `${target.server.variant.id} ${describeRequest(target.request)}: ` +
+        `${result.failures} failed of ${result.requests}`,
     );
   }
   if (!server0 || !server1) throw new Error(`${target.server.variant.id}: server process gone`);
@@ -93,12 +90,20 @@ export async function runRounds(
     for (const target of order) {
       const sample = { round, ...(await measure(target, monitor, config)) };
       samples.get(target.server.variant.id)!.push(sample);
+      const unit = target.request.kind === 'http' ? 'req' : 'msg';
       log(
         `  round ${round}/${config.rounds} ${target.server.variant.id.padEnd(20)} ` +
-          `${Math.round(sample.rps).toString().padStart(6)} req/s  ` +
-          `server ${sample.serverCpuUs.toFixed(0)} µs  pg ${sample.postgresCpuUs.toFixed(0)} µs per request`,
+          `${Math.round(sample.rps).toString().padStart(6)} ${unit}/s  ` +
+          `server ${sample.serverCpuUs.toFixed(0)} µs  pg ${sample.postgresCpuUs.toFixed(0)} µs per ${unit}`,
       );
     }
   }
   return samples;
+}
+
+/** What a target sends, for messages: `GET /me`, `POST /graphql`, `socket.io message 'me'`. */
+export function describeRequest(request: LoadRequest): string {
+  return request.kind === 'http'
+    ? `${request.method} ${request.path}`
+    : `${request.platform} message '${request.event}'`;
 }

@@ -1,19 +1,23 @@
-import type { AdapterName, VariantFamily } from '../bench.variants.js';
+import type { AdapterName, TransportName, VariantFamily } from '../bench.variants.js';
 import type { RunSample } from '../harness/throughput.runner.js';
-import type { StatementCounts } from '../harness/statement-count.pass.js';
+import type { StatementCounts, StatementMix } from '../harness/statement-count.pass.js';
 
-/** One variant's outcome: medians over the rounds (null when skipped). CPU in µs per request. */
+/**
+ * One variant's outcome: medians over the rounds (null when skipped). CPU in µs per request, or
+ * per message for the WebSocket variants (whose `rps` are messages per second).
+ */
 export interface VariantResult {
   id: string;
   label: string;
   adapter: AdapterName;
   family: VariantFamily;
+  transport: TransportName;
   /** Why it was not measured. */
   skipped: string | null;
   rps: number | null;
   rpsMin: number | null;
   rpsMax: number | null;
-  /** Median req/s over the median of the same adapter's floor. */
+  /** Median req/s over the median of the floor of the same adapter and transport. */
   vsFloor: number | null;
   /** Server process + its Postgres backends (median of the per-round sums). */
   totalCpuUs: number | null;
@@ -22,7 +26,10 @@ export interface VariantResult {
   /** Postgres's shared background processes (WAL writer, autovacuum, ...), per request. */
   postgresBackgroundCpuUs: number | null;
   latencyP99Ms: number | null;
+  /** HTTP variants: statements per request of each counted route. */
   statements: StatementCounts | null;
+  /** GraphQL and WebSocket variants: statements per query, or per message on an open socket. */
+  operationStatements: StatementMix | null;
   rounds: RunSample[];
 }
 

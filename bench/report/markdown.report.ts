@@ -12,6 +12,7 @@ const us = (n: number | null): string => (n === null ? '—' : `${int(n)} µs`);
 /** The results as markdown: the table the README shows, the targets, the scale runs. */
 export function markdownReport(results: BenchResults): string {
   const { machine, config } = results;
+  const http = results.variants.filter((v) => v.transport === 'http');
   const lines = [
     `Measured ${results.generatedAt.slice(0, 10)} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ` +
       `PostgreSQL ${machine.postgres} (load average ${machine.loadAverage.start.toFixed(1)} at start, ` +
@@ -21,10 +22,15 @@ export function markdownReport(results: BenchResults): string {
       `brackets). CPU per request from \`/proc\`: the server process, and the Postgres backends ` +
       `serving it. Statements per request counted exactly through a SQL proxy, in a separate pass.`,
     '',
-    '| setup | req/s | × floor | server + Postgres CPU / req | server | Postgres | `GET /me` | `GET /me/touch` | `GET /health` |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
-    ...results.variants.map(variantRow),
-    '',
+    ...(http.length === 0
+      ? []
+      : [
+          '| setup | req/s | × floor | server + Postgres CPU / req | server | Postgres | `GET /me` | `GET /me/touch` | `GET /health` |',
+          '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |',
+          ...http.map(variantRow),
+          '',
+        ]),
+    ...transportsSection(results),
     '### Targets (issue 5)',
     '',
     '| target | measured | goal | result |',
@@ -42,6 +48,50 @@ function variantRow(v: VariantResult): string {
   const st = v.statements;
   const mix = (route: 'me' | 'touch' | 'health') => (st ? describeMix(st[route]) : '—');
   return `| ${v.label} | ${rps} | ${floor} | ${us(v.totalCpuUs)} | ${us(v.serverCpuUs)} | ${us(v.postgresCpuUs)} | ${mix('me')} | ${mix('touch')} | ${mix('health')} |`;
+}
+
+const TRANSPORT_NAMES: Record<VariantResult['transport'], string> = {
+  http: 'HTTP',
+  apollo: 'GraphQL',
+  mercurius: 'GraphQL',
+  'socket.io': 'WebSocket',
+  ws: 'WebSocket',
+};
+
+/** The GraphQL and WebSocket variants, each with its own floor; nothing when none ran. */
+function transportsSection(results: BenchResults): string[] {
+  const rows = results.variants.filter((v) => v.transport !== 'http');
+  if (rows.length === 0) return [];
+  const { config } = results;
+  return [
+    '### Transports',
+    '',
+    `The same session read through GraphQL and WebSocket gateways, each against the same app ` +
+      `whose resolver or handler reads no session (its floor), in the same interleaved rounds. ` +
+      `GraphQL: \`POST /graphql\` \`{ me { userId } }\` with a signed-in cookie over ` +
+      `${config.connections} connections, the resolver behind \`AuthGuard\` taking \`@Session()\`; ` +
+      `every response body is checked. WebSocket: ${config.connections} sockets connected with ` +
+      `the cookie, each sending the message \`me\` and awaiting its reply in a loop ` +
+      `(messages/s; CPU per message), the handler behind \`AuthGuard\` taking \`@Session()\`; ` +
+      `every reply is checked. Statements per query, or per message on an open socket (steady ` +
+      `state: a server's first tracked socket also subscribes to the invalidation channel, once).`,
+    '',
+    '| transport | setup | req/s or msg/s | × floor | server + Postgres CPU / op | server | Postgres | p99 | statements / op |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map(transportRow),
+    '',
+  ];
+}
+
+function transportRow(v: VariantResult): string {
+  const kind = TRANSPORT_NAMES[v.transport];
+  if (v.skipped !== null) return `| ${kind} | ${v.label} | — | — | — | — | — | — | ${v.skipped} |`;
+  const unit = kind === 'WebSocket' ? 'msg/s' : 'req/s';
+  const rps = v.rps === null ? '—' : `${int(v.rps)} ${unit} (${int(v.rpsMin!)}–${int(v.rpsMax!)})`;
+  const floor = v.vsFloor === null ? '—' : `${v.vsFloor.toFixed(2)}×`;
+  const p99 = v.latencyP99Ms === null ? '—' : `${Number(v.latencyP99Ms.toFixed(1))} ms`;
+  const mix = v.operationStatements ? describeMix(v.operationStatements) : '—';
+  return `| ${kind} | ${v.label} | ${rps} | ${floor} | ${us(v.totalCpuUs)} | ${us(v.serverCpuUs)} | ${us(v.postgresCpuUs)} | ${p99} | ${mix} |`;
 }
 
 function targetRow(t: TargetResult): string {

@@ -1,3 +1,4 @@
+import { transportOf } from '../bench.variants.js';
 import type { Variant } from '../bench.variants.js';
 import type { StatementCounts, StatementMix } from '../harness/statement-count.pass.js';
 import type { RunSample } from '../harness/throughput.runner.js';
@@ -9,11 +10,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Medians of each metric over a variant's rounds, and its ratio to its adapter's floor. */
+/**
+ * Medians of each metric over a variant's rounds, and its ratio to the floor of its adapter and
+ * transport.
+ */
 export function summarizeVariants(
   variants: readonly Variant[],
   samples: ReadonlyMap<string, RunSample[]>,
   statements: ReadonlyMap<string, StatementCounts>,
+  operationStatements: ReadonlyMap<string, StatementMix>,
 ): VariantResult[] {
   const results = variants.map((variant): VariantResult => {
     const rounds = samples.get(variant.id) ?? [];
@@ -25,6 +30,7 @@ export function summarizeVariants(
       label: variant.label,
       adapter: variant.adapter,
       family: variant.family,
+      transport: transportOf(variant),
       skipped: variant.skip ?? null,
       rps: of((s) => s.rps),
       rpsMin: rps.length ? Math.min(...rps) : null,
@@ -36,11 +42,15 @@ export function summarizeVariants(
       postgresBackgroundCpuUs: of((s) => s.postgresBackgroundCpuUs),
       latencyP99Ms: of((s) => s.latencyP99),
       statements: statements.get(variant.id) ?? null,
+      operationStatements: operationStatements.get(variant.id) ?? null,
       rounds,
     };
   });
   for (const result of results) {
-    const floor = results.find((r) => r.family === 'floor' && r.adapter === result.adapter);
+    const floor = results.find(
+      (r) =>
+        r.family === 'floor' && r.adapter === result.adapter && r.transport === result.transport,
+    );
     result.vsFloor = ratio(result.rps, floor?.rps ?? null);
   }
   return results;

@@ -37,7 +37,7 @@ export function svgChart(results: BenchResults): string {
   const body: string[] = [];
   let y = 48;
   for (const adapter of ['express', 'fastify'] as const) {
-    const group = results.variants.filter((v) => v.adapter === adapter);
+    const group = results.variants.filter((v) => v.adapter === adapter && v.transport === 'http');
     if (group.length === 0) continue;
     const max = Math.max(1, ...group.map((v) => v.rps ?? 0));
     body.push(

@@ -59,7 +59,8 @@ export async function runScale(
         await execute(DATABASE_URL, insertLiveSessionsSql(table(schemas[i]), 1, stored));
         await execute(DATABASE_URL, `VACUUM ANALYZE ${table(schemas[i])}`);
         log(`  inserted ${stored.toLocaleString('en-US')} sessions in ${seconds(started)} s`);
-        return { server, path: '/me', cookies: sampleSessions(COOKIES, stored).map(benchCookie) };
+        const cookies = sampleSessions(COOKIES, stored).map(benchCookie);
+        return { server, request: { kind: 'http', method: 'GET', path: '/me', cookies } };
       }),
     );
     log('scale: reads over 1k vs 1M stored sessions');

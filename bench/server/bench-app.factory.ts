@@ -25,6 +25,7 @@ import { ExpressSessionController } from './express-session.controller.js';
 import { FastifySessionController } from './fastify-session.controller.js';
 import { FloorController } from './floor.controller.js';
 import { OursController } from './ours.controller.js';
+import { useSocketPlatform, withTransport } from './transport-app.factory.js';
 
 @Module({})
 class BenchModule {}
@@ -48,13 +49,17 @@ export async function createBenchApp(
   }
 }
 
-function createApp(variant: Variant, module: DynamicModule): Promise<INestApplication> {
-  if (variant.adapter === 'express') {
-    return NestFactory.create<NestExpressApplication>(module, { logger: [...NEST_LOGGER] });
-  }
-  return NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
-    logger: [...NEST_LOGGER],
-  });
+/** The app of a floor or ours variant, with its GraphQL module or gateway when it has one. */
+async function createApp(variant: Variant, base: DynamicModule): Promise<INestApplication> {
+  const module = await withTransport(variant, base);
+  const app =
+    variant.adapter === 'express'
+      ? await NestFactory.create<NestExpressApplication>(module, { logger: [...NEST_LOGGER] })
+      : await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
+          logger: [...NEST_LOGGER],
+        });
+  await useSocketPlatform(variant, app);
+  return app;
 }
 
 /**

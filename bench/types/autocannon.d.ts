@@ -7,6 +7,7 @@ declare module 'autocannon' {
       method?: string;
       path?: string;
       headers?: Record<string, string>;
+      body?: string;
     }
     interface Options {
       url: string;
@@ -17,6 +18,8 @@ declare module 'autocannon' {
       timeout?: number;
       headers?: Record<string, string>;
       requests?: Request[];
+      /** A response whose body this returns false for counts in `mismatches`. */
+      verifyBody?: (body: string) => boolean;
     }
     /** A histogram summary; latency in milliseconds, requests in requests per second. */
     interface Histogram {
@@ -36,6 +39,8 @@ declare module 'autocannon' {
       errors: number;
       timeouts: number;
       non2xx: number;
+      /** Responses that `verifyBody` refused. */
+      mismatches: number;
       '2xx': number;
       /** Seconds. */
       duration: number;
