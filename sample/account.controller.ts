@@ -13,12 +13,13 @@ export class AccountController {
   constructor(private readonly sessions: SessionService) {}
 
   @Get()
-  @HtmlPage()
+  @HtmlPage({ live: true })
   async show(@Session() session: Session<AppSession>) {
     const devices = await this.sessions.listForUser(signedInUser(session));
     return accountPage({
       csrf: session.csrfToken(),
       username: session.get('username') ?? 'there',
+      theme: session.get('theme') ?? 'light',
       notice: session.consumeFlash<Notice>(NOTICE),
       signedInAt: session.authenticatedAt,
       expiresAt: session.expiresAt,

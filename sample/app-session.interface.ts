@@ -2,7 +2,12 @@
 export interface AppSession {
   /** The signed-in user's name, set at sign-in so that pages need no user lookup. */
   username?: string;
+  /** The colour scheme the user picked (the GraphQL mutation `setTheme`); light by default. */
+  theme?: Theme;
 }
+
+/** The colour schemes a user can pick. */
+export type Theme = 'light' | 'dark';
 
 /** A one-time message shown on the next page (`session.flash('notice', …)`). */
 export interface Notice {

@@ -1,11 +1,17 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ApolloDriver } from '@nestjs/apollo';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionEntity, SessionModule, sessionMigrations } from '../lib/index.js';
 import { AccountController } from './account.controller.js';
+import { ACCOUNT_SDL, AccountResolver } from './account.resolver.js';
 import { DevicesController } from './devices.controller.js';
 import { FormErrorFilter } from './form-error.filter.js';
+import { LiveSessionController } from './live-session.controller.js';
+import { LiveSessionGateway } from './live-session.gateway.js';
 import { SignInController } from './sign-in.controller.js';
 import { UsersService } from './users.service.js';
 
@@ -23,6 +29,11 @@ export interface AppModuleOptions {
  * The sample app, wired the way DESIGN §1 shows: TypeORM with the sessions entity and its
  * migrations (never `synchronize`), and `SessionModule`. `register()` takes the database and
  * secret so that `main.ts` and the tests can each pass their own.
+ *
+ * The same session also serves GraphQL at `/graphql` (Apollo, on Express or Fastify: the
+ * driver picks its integration from the adapter) and the socket.io gateway the signed-in pages
+ * connect to (Nest's default WebSocket adapter, on the app's own HTTP server): no session
+ * option is needed for either.
  */
 @Module({})
 export class AppModule {
@@ -48,10 +59,20 @@ export class AppModule {
           // sent back. Behind https (every real deployment) keep the default, `secure: true`.
           cookie: { secure: false },
         }),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          typeDefs: ACCOUNT_SDL,
+          // No GraphiQL page: it loads its script from a CDN, and the sample makes no
+          // external requests. POST JSON to /graphql (see the README).
+          graphiql: false,
+          includeStacktraceInErrorResponses: false,
+        }),
       ],
-      controllers: [SignInController, AccountController, DevicesController],
+      controllers: [SignInController, AccountController, DevicesController, LiveSessionController],
       providers: [
         UsersService,
+        AccountResolver,
+        LiveSessionGateway,
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }),

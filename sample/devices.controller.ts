@@ -22,7 +22,7 @@ export class DevicesController {
   constructor(private readonly sessions: SessionService) {}
 
   @Get()
-  @HtmlPage()
+  @HtmlPage({ live: true })
   async list(@Session() session: Session<AppSession>) {
     const listed = await this.sessions.listForUser(signedInUser(session));
     return devicesPage({

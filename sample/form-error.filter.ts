@@ -22,13 +22,15 @@ abstract class PayloadTooLarge {
  * A form the app refuses (a field too long, a control character in the username, a body past
  * the parser's limit) is answered with a page saying why and a way back, never Nest's JSON:
  * whatever a script posts, a person (or a test) sees a clear page, with the status kept
- * (400, or 413). The session is never involved, so no hostile input reaches it.
+ * (400, or 413). The session is never involved, so no hostile input reaches it. Only for
+ * HTTP routes: a GraphQL resolver or a socket message gets its transport's own error.
  */
 @Catch(BadRequestException, PayloadTooLarge)
 export class FormErrorFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: Error, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception; // GraphQL and sockets answer in their own way
     const adapter = this.adapterHost.httpAdapter;
     const http = host.switchToHttp();
     const response: unknown = http.getResponse();

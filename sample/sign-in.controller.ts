@@ -27,7 +27,11 @@ export class SignInController {
   @HtmlPage()
   signInForm(@Session() session: Session<AppSession>, @Query('signed-out') signedOut?: string) {
     const goodbye: Notice | undefined =
-      signedOut === undefined ? undefined : { kind: 'success', text: 'You are signed out.' };
+      signedOut === undefined
+        ? undefined
+        : signedOut === 'elsewhere' // a signed-in page whose socket was disconnected
+          ? { kind: 'error', text: 'You were signed out from another device.' }
+          : { kind: 'success', text: 'You are signed out.' };
     return signInPage({
       csrf: session.csrfToken(),
       notice: session.consumeFlash<Notice>(NOTICE) ?? goodbye,

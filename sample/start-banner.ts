@@ -8,7 +8,8 @@ export function startBanner(url: string, details: { adapter: string; database: s
     '',
     `  Open ${url}/login in a browser and sign in as ${users}.`,
     '  Sign in from a second browser (or a private window) too, then revoke it from',
-    `  ${url}/devices.`,
+    `  ${url}/devices: its page goes to the sign-in page at once, untouched.`,
+    `  GraphQL (the same session): POST ${url}/graphql, e.g. { me { username theme } }.`,
     '',
     'Ctrl-C stops.',
   ].join('\n');

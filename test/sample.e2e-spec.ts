@@ -234,6 +234,73 @@ describe.each(ADAPTERS)('the sample app over HTTP (%s)', (adapter) => {
     expect((await other.get('/account')).status).toBe(200);
   });
 
+  it('serves GraphQL at /graphql on the same session: me needs one, setTheme its CSRF token', async () => {
+    /** POSTs one operation as JSON, with `visitor`'s cookie and extra headers. */
+    const graphql = (visitor: Visitor, query: string, headers: Record<string, string> = {}) => {
+      const req = request(app.getHttpServer()).post('/graphql').send({ query }).set(headers);
+      return visitor.cookie === undefined ? req : req.set('Cookie', visitor.cookie);
+    };
+    const me = '{ me { userId username theme } }';
+    const setDark = 'mutation { setTheme(value: dark) }';
+
+    const anonymous = await graphql(new Visitor(), me).expect(200);
+    expect(anonymous.body).toEqual({
+      data: null,
+      errors: [
+        expect.objectContaining({
+          message: 'Sign-in required.',
+          extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+        }),
+      ],
+    });
+
+    const visitor = new Visitor();
+    await visitor.signIn(alice);
+    expect((await graphql(visitor, me).expect(200)).body).toEqual({
+      data: { me: { userId: 'user-1', username: 'alice', theme: 'light' } },
+    });
+
+    const csrf = csrfOf((await visitor.get('/account')).text); // the page renders the token
+    const forged = await graphql(visitor, setDark, { 'x-csrf-token': 'forged' }).expect(200);
+    expect(forged.body.data).toBeNull();
+    expect(forged.body.errors[0].message).toMatch(/^CSRF check failed: the CSRF token does not/);
+    const missing = await graphql(visitor, setDark).expect(200);
+    expect(missing.body.errors[0].message).toMatch(/^CSRF check failed: no CSRF token/);
+    expect((await graphql(visitor, me)).body.data.me.theme).toBe('light');
+
+    const changed = await graphql(visitor, setDark, { 'x-csrf-token': csrf }).expect(200);
+    expect(changed.body).toEqual({ data: { setTheme: 'dark' } });
+    expect((await graphql(visitor, me)).body.data.me.theme).toBe('dark');
+    expect((await visitor.get('/account')).text).toMatch(/<dd>\s*dark\b/); // the page sees it
+    expect((await graphql(new Visitor(), setDark, { 'x-csrf-token': csrf })).body.errors).toEqual([
+      expect.objectContaining({
+        message: 'Sign-in required.',
+        extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+      }),
+    ]);
+  });
+
+  it('gives the signed-in pages their socket script, allowed by their CSP; no other page', async () => {
+    const visitor = new Visitor();
+    const signInPage = await visitor.get('/login');
+    expect(signInPage.headers['content-security-policy']).not.toContain('script-src');
+    expect(signInPage.text).not.toContain('<script');
+    await visitor.signIn(alice);
+    for (const path of ['/account', '/devices']) {
+      const page = await visitor.get(path);
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(page.headers['content-security-policy']).toContain("connect-src 'self'");
+      expect(page.text).toContain('<script src="/socket.io/socket.io.js" defer></script>');
+      expect(page.text).toContain('<script src="/live-session.js" defer></script>');
+    }
+    for (const script of ['/socket.io/socket.io.js', '/live-session.js']) {
+      const res = await request(app.getHttpServer()).get(script).expect(200);
+      expect(res.headers['content-type']).toMatch(/^(application|text)\/javascript/);
+    }
+    const elsewhere = await new Visitor().get('/login?signed-out=elsewhere');
+    expect(elsewhere.text).toContain('You were signed out from another device.');
+  });
+
   it('escapes what users type: a hostile username comes back as text, not markup', async () => {
     const hostile = '"><script>alert(1)</script>';
     const visitor = new Visitor();

@@ -7,6 +7,7 @@ import { SESSION_MESSAGES } from '../session.messages.js';
 import { SessionExchange } from '../session/session-exchange.js';
 import type { Session } from '../session/session.interface.js';
 import { SessionLoader } from '../session/session.loader.js';
+import { onLocalInvalidation } from '../stores/session-invalidation.publisher.js';
 import type { SessionInvalidation } from '../stores/session-record.interface.js';
 import { SessionStore } from '../stores/session.store.js';
 import { startCall, withDeadline } from '../stores/store-deadline.util.js';
@@ -34,13 +35,16 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Disconnects every socket whose session ends — signed out, revoked, revoked with all of its
  * user's sessions, on this instance or any other sharing the store, or expired — within
  * moments, through the store's invalidation channel (PostgreSQL `LISTEN/NOTIFY`, Redis
- * pub/sub, in process for memory) and a timer at each session's expiry.
+ * pub/sub, in process for memory) and a timer at each session's expiry. A session ended on
+ * this instance is heard directly from its publisher, so its sockets here go at once even
+ * where the channel does not work (no channel, or an unproven one: an embedded Postgres).
  *
  * A socket is tracked once a message of it has used its session (a guarded handler, or one
  * taking `@Session()`). The channel is subscribed to at the first such socket, so an app
  * without sockets holds no listening connection. While it is down (or where the store has
- * none, a sealed cookie store), an ended session is refused at its socket's next message; when
- * it comes (back) up, every tracked session is read again, so none ended meanwhile stays.
+ * none, a sealed cookie store), a session ended on another instance is refused at its socket's
+ * next message; when it comes (back) up, every tracked session is read again, so none ended
+ * meanwhile stays.
  *
  * @internal
  */
@@ -54,6 +58,7 @@ export class SessionSocketRegistry implements OnModuleInit, OnModuleDestroy {
   private stopped = false;
   private unsubscribe: (() => Promise<void>) | undefined;
   private stopCapture: (() => void) | undefined;
+  private stopLocal: (() => void) | undefined;
 
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
@@ -68,6 +73,7 @@ export class SessionSocketRegistry implements OnModuleInit, OnModuleDestroy {
     if (server && typeof server.prependListener === 'function') {
       this.stopCapture = captureUpgrades(server);
     }
+    this.stopLocal = onLocalInvalidation(this.store, (event) => this.invalidate(event));
     await loadWsException();
   }
 
@@ -75,6 +81,7 @@ export class SessionSocketRegistry implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     this.stopCapture?.();
+    this.stopLocal?.();
     for (const client of [...this.sockets.keys()]) this.untrack(client);
     const unsubscribe = this.unsubscribe;
     this.unsubscribe = undefined;

@@ -1,4 +1,4 @@
-import type { Notice } from '../app-session.interface.js';
+import type { Notice, Theme } from '../app-session.interface.js';
 import { html } from './html.template.js';
 import { layout } from './layout.view.js';
 import { formatTime } from './time.format.js';
@@ -7,6 +7,7 @@ import { formatTime } from './time.format.js';
 export interface AccountView {
   csrf: string;
   username: string;
+  theme: Theme;
   notice?: Notice;
   signedInAt: Date | null;
   expiresAt: Date;
@@ -28,6 +29,10 @@ export function accountPage(view: AccountView): string {
         <dd>
           ${formatTime(view.expiresAt)} if unused; each visit extends it (30 minutes idle, 7 days at
           most)
+        </dd>
+        <dt>Theme</dt>
+        <dd>
+          ${view.theme} (the <code>setTheme</code> mutation at <code>/graphql</code> changes it)
         </dd>
         <dt>Signed in on</dt>
         <dd>${devices} — <a href="/devices">see and manage your devices</a></dd>

@@ -8,11 +8,19 @@ export interface PageOptions {
   title: string;
   /** The session's CSRF token: every form on the page carries it. */
   csrf: string;
-  /** The signed-in user, for the navigation bar; none on the sign-in page. */
+  /**
+   * The signed-in user, for the navigation bar; none on the sign-in page. A signed-in page
+   * also loads the script that takes it to the sign-in page when its session ends (its
+   * handler must send `@HtmlPage({ live: true })`, whose CSP allows that script).
+   */
   username?: string;
   notice?: Notice;
   body: SafeHtml;
 }
+
+/** socket.io's client (served by socket.io itself), then the page's own script. */
+const LIVE_SESSION_SCRIPTS = html`<script src="/socket.io/socket.io.js" defer></script>
+  <script src="/live-session.js" defer></script>`;
 
 /** The hidden field `CsrfGuard` reads; part of every form. */
 export function csrfField(csrf: string): SafeHtml {
@@ -54,6 +62,7 @@ export function layout(page: PageOptions): string {
         <style>
           ${STYLES}
         </style>
+        ${page.username !== undefined && LIVE_SESSION_SCRIPTS}
       </head>
       <body>
         <header>

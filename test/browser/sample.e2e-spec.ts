@@ -20,6 +20,8 @@ jest.setTimeout(60_000);
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const ALICE_ID = DEMO_USERS[0].id;
+/** A revoked device's page is on the sign-in page within this, counted from the click. */
+const SIGNED_OUT_WITHIN_MS = 5_000;
 const IPHONE =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 ' +
   '(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -163,6 +165,57 @@ describe(`the sample app in Chromium (${adapter})`, () => {
     expect(phone.url()).toBe(`${sample.url}/login`);
     await laptop.goto(`${sample.url}/account`);
     expect(laptop.url()).toBe(`${sample.url}/account`);
+  });
+
+  it('sends a page whose session is revoked elsewhere to sign in, with nothing done there', async () => {
+    const [laptop, phone] = await Promise.all([newDevice(), newDevice(IPHONE)]);
+    await signIn(laptop);
+    await signIn(phone);
+    await phone.waitForSelector('html[data-live=on]'); // its socket is watched
+
+    await laptop.goto(`${sample.url}/devices`);
+    const phoneRow = laptop.locator('tbody tr').filter({ hasText: 'Safari on iOS' });
+    // The phone just sits on its account page; the wait starts before the click.
+    const landed = phone.waitForURL(`${sample.url}/login?signed-out=elsewhere`, {
+      timeout: SIGNED_OUT_WITHIN_MS,
+    });
+    const start = performance.now();
+    await Promise.all([
+      laptop.waitForURL(`${sample.url}/devices`),
+      phoneRow.locator('button').click(),
+    ]);
+    await landed;
+    const elapsed = performance.now() - start;
+    expect(elapsed).toBeLessThan(SIGNED_OUT_WITHIN_MS);
+    if (process.env.WS_TIMINGS === '1')
+      console.log(`revoked page to sign-in: ${elapsed.toFixed(0)} ms`);
+    expect(await phone.textContent('.notice')).toBe('You were signed out from another device.');
+    await screenshot(phone, 'signed-out-elsewhere');
+
+    expect(await laptop.textContent('.notice')).toBe('Signed out Safari on iOS (127.0.0.1).');
+    expect(await laptop.locator('html[data-live=on]').count()).toBe(1); // this one stays
+    await phone.goto(`${sample.url}/account`);
+    expect(phone.url()).toBe(`${sample.url}/login`);
+  });
+
+  it('"Sign out everywhere else" also sends the other page to sign in at once', async () => {
+    const [laptop, phone] = await Promise.all([newDevice(), newDevice(IPHONE)]);
+    await signIn(laptop);
+    await signIn(phone);
+    await phone.goto(`${sample.url}/devices`);
+    await phone.waitForSelector('html[data-live=on]');
+
+    await laptop.goto(`${sample.url}/devices`);
+    const landed = phone.waitForURL(`${sample.url}/login?signed-out=elsewhere`, {
+      timeout: SIGNED_OUT_WITHIN_MS,
+    });
+    await Promise.all([
+      laptop.waitForURL(`${sample.url}/devices`),
+      laptop.click('text=Sign out everywhere else'),
+    ]);
+    await landed;
+    expect(await phone.textContent('.notice')).toBe('You were signed out from another device.');
+    expect(await laptop.textContent('.notice')).toBe('Signed out 1 other session.');
   });
 
   it('"Sign out everywhere else" signs the other device out, not this one', async () => {
