@@ -90,20 +90,21 @@ describe.each(ADAPTERS)('fuzzed cookie headers over HTTP (%s)', (adapter) => {
   });
   afterAll(() => app.close());
 
-  it('answers 401 on a guarded route and 200 on an open one, never 500, never asking the store', async () => {
+  it('answers 401 on a guarded route and 200 on an open one, never 500, asking the store only for a genuine cookie', async () => {
     const header = fc.oneof(...families.map(([, headers]) => headers), inHeader(fc.string()));
     await fc.assert(
       fc.asyncProperty(header.map(sendable), fc.boolean(), async (cookie, guarded) => {
         figures.httpCases++;
+        store.reset();
         const res = await request(baseUrl)
           .get(guarded ? '/me' : '/peek')
           .set('Cookie', cookie);
         if (res.status === 431) return; // too large for the HTTP server itself: never reached Nest
         expect(res.status).toBe(guarded ? 401 : 200);
         if (!guarded) expect(res.body).toMatchObject({ isNew: true, userId: null });
+        if (store.calls.length > 0) expect(carriesGenuineCookie(cookie, secret)).toBe(true);
       }),
       { numRuns: HTTP_RUNS },
     );
-    expect(store.calls).toEqual([]);
   });
 });

@@ -9,13 +9,19 @@ export function signedValue(secret: string, token: string): string {
 }
 
 /**
- * Whether the `name` cookie of `header` carries a genuine signature under `secret`: exactly
- * what `signedValue()` makes for its token (the oracle of the fuzz properties).
+ * Whether any `name` cookie of `header` carries a genuine signature under `secret`: exactly
+ * what `signedValue()` makes for its token (the oracle of the fuzz properties; the session
+ * uses the first such cookie, so a planted one before it cannot sign the user out). Each
+ * `name=value` pair is read as `cookie.parse()` reads the first one, by this file's own split.
  */
 export function carriesGenuineCookie(header: string, secret: string, name = 'sid'): boolean {
-  const value = parse(header)[name];
-  const match = value === undefined ? null : /^([\w-]{43})\.[\w-]{43}$/.exec(value);
-  return match !== null && value === signedValue(secret, match[1]);
+  return header.split(';').some((pair) => {
+    const equals = pair.indexOf('=');
+    if (equals === -1 || pair.slice(0, equals).trim() !== name) return false;
+    const value = parse(`${name}=${pair.slice(equals + 1)}`)[name];
+    const match = value === undefined ? null : /^([\w-]{43})\.[\w-]{43}$/.exec(value);
+    return match !== null && value === signedValue(secret, match[1]);
+  });
 }
 
 const BASE64URL = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'];
