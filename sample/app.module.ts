@@ -26,7 +26,7 @@ export interface AppModuleOptions {
 }
 
 /**
- * The sample app, wired the way DESIGN §1 shows: TypeORM with the sessions entity and its
+ * The sample app, wired the way the README's quick start shows: TypeORM with the sessions entity and its
  * migrations (never `synchronize`), and `SessionModule`. `register()` takes the database and
  * secret so that `main.ts` and the tests can each pass their own.
  *

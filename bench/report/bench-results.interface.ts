@@ -33,7 +33,7 @@ export interface VariantResult {
   rounds: RunSample[];
 }
 
-/** A target of issue 5, evaluated on this run. */
+/** A performance target, evaluated on this run. */
 export interface TargetResult {
   description: string;
   /** What was measured, as text (e.g. `2.41×`, `1 SELECT`). */

@@ -31,7 +31,7 @@ export function markdownReport(results: BenchResults): string {
           '',
         ]),
     ...transportsSection(results),
-    '### Targets (issue 5)',
+    '### Targets',
     '',
     '| target | measured | goal | result |',
     '| --- | --- | --- | --- |',

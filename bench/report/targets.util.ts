@@ -4,7 +4,7 @@ import { describeMix, ratio } from './summarize.util.js';
 
 const NO_CACHE = ['ours-express', 'ours-fastify'];
 
-/** Evaluates the targets of issue 5 on one run's results. */
+/** Evaluates the performance targets on one run's results. */
 export function evaluateTargets(
   variants: readonly VariantResult[],
   scale: ScaleResults | null,

@@ -39,7 +39,7 @@ type SweepStatus = { done: false } | { done: true; deleted: number; ms: number }
 const table = (schema: string): string => `"${schema}"."sessions"`;
 
 /**
- * The scale runs of issue 5: reads over 1k vs 1M stored sessions (interleaved rounds), the
+ * The scale runs: reads over 1k vs 1M stored sessions (interleaved rounds), the
  * sweep of 1M expired rows while reads go on, and the memory store's heap at 100k sessions.
  */
 export async function runScale(

@@ -63,7 +63,7 @@ async function createApp(variant: Variant, base: DynamicModule): Promise<INestAp
 }
 
 /**
- * DESIGN §1: TypeORM with the entity and migrations, SessionModule with its defaults (or the
+ * As the README's quick start: TypeORM with the entity and migrations, SessionModule with its defaults (or the
  * TypeORM store told to run unnamed statements).
  */
 function oursModule(variant: Variant, databaseUrl: string): DynamicModule {

@@ -7,7 +7,7 @@ interface BenchSession {
   counter?: number;
 }
 
-/** nestjs-sessions, written the way DESIGN §1 shows. */
+/** nestjs-sessions, written the way the README's quick start shows. */
 @Controller()
 export class OursController {
   private sweep: Promise<{ deleted: number; ms: number }> | undefined;
