@@ -17,7 +17,6 @@ import { SessionCommitter } from './session/session.committer.js';
 import { SessionExpiryPolicy } from './session/session-expiry.policy.js';
 import { SessionLoader } from './session/session.loader.js';
 import { SessionService } from './session.service.js';
-import { SessionSocketInterceptor } from './interceptors/session-socket.interceptor.js';
 import { SessionSocketRegistry } from './sockets/session-socket.registry.js';
 import { GraphqlCommitHook } from './transports/graphql-commit.hook.js';
 import { SessionStore } from './stores/session.store.js';
@@ -45,7 +44,6 @@ import { SessionStore } from './stores/session.store.js';
     GraphqlCommitHook,
     { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
     SessionSocketRegistry,
-    { provide: APP_INTERCEPTOR, useClass: SessionSocketInterceptor },
     { provide: APP_FILTER, useClass: SessionStoreUnavailableFilter },
   ],
   exports: [RESOLVED_SESSION_OPTIONS, SessionStore, SessionLoader, SessionService, AuthGuard],
