@@ -1,25 +1,14 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { MemorySessionStore, SessionModule, SessionStoreCapabilityError } from '../../lib/index.js';
-import type { SessionInvalidation } from '../../lib/index.js';
+import { SessionModule } from '../../lib/index.js';
 import { AccountController } from '../fixtures/account.controller.js';
 import { RequestGate } from '../fixtures/concurrency.controller.js';
 import { SessionGateway } from '../fixtures/ws-session.gateway.js';
 import type { SocketSessionView } from '../fixtures/ws-session.gateway.js';
+import { ChannelLessStore } from './channel-less.store.js';
 import { connectSocket } from './socket-client.js';
 import { PLATFORMS, createSocketApp } from './ws-app.js';
 import { signInOverHttp } from './ws-flow.js';
-
-/** A store without an invalidation channel, as TypeORM on MariaDB or SQLite is. */
-class ChannelLessStore extends MemorySessionStore {
-  override publishInvalidation(event: SessionInvalidation): Promise<void> {
-    void event;
-    return Promise.reject(new SessionStoreCapabilityError(this, 'publishInvalidation'));
-  }
-  override subscribeInvalidations(): Promise<() => Promise<void>> {
-    return Promise.reject(new SessionStoreCapabilityError(this, 'subscribeInvalidations'));
-  }
-}
 
 describe.each(PLATFORMS)('sockets over %s on a store without a channel', (platform) => {
   let app: INestApplication;

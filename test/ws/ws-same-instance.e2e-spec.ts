@@ -3,36 +3,23 @@ import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import {
-  MemorySessionStore,
   SessionEntity,
   SessionModule,
   SessionService,
-  SessionStoreCapabilityError,
   sessionMigrations,
 } from '../../lib/index.js';
-import type { SessionInvalidation } from '../../lib/index.js';
 import { startEmbeddedPostgres } from '../../sample/embedded-postgres.js';
 import type { EmbeddedPostgres } from '../../sample/embedded-postgres.js';
 import { AccountController } from '../fixtures/account.controller.js';
 import { RequestGate } from '../fixtures/concurrency.controller.js';
 import { SessionGateway } from '../fixtures/ws-session.gateway.js';
 import type { SocketSessionView } from '../fixtures/ws-session.gateway.js';
+import { ChannelLessStore } from './channel-less.store.js';
 import { connectSocket } from './socket-client.js';
 import type { TestSocket } from './socket-client.js';
 import { PLATFORMS, createSocketApp } from './ws-app.js';
 import type { SocketPlatform } from './ws-app.js';
 import { disconnectedWithin, report, signInOverHttp } from './ws-flow.js';
-
-/** A store without an invalidation channel, as TypeORM on MariaDB or SQLite is. */
-class ChannelLessStore extends MemorySessionStore {
-  override publishInvalidation(event: SessionInvalidation): Promise<void> {
-    void event;
-    return Promise.reject(new SessionStoreCapabilityError(this, 'publishInvalidation'));
-  }
-  override subscribeInvalidations(): Promise<() => Promise<void>> {
-    return Promise.reject(new SessionStoreCapabilityError(this, 'subscribeInvalidations'));
-  }
-}
 
 /**
  * The two ways a channel does not work: none at all, and PostgreSQL's `LISTEN/NOTIFY` on the
