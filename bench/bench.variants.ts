@@ -4,7 +4,8 @@ export type AdapterName = 'express' | 'fastify';
 
 /**
  * - `floor`: the same Nest app with no session at all (the ceiling of any session library).
- * - `ours`: nestjs-sessions on its default TypeORM store (or that store with unnamed statements).
+ * - `ours`: nestjs-sessions on its default TypeORM store (or that store with unnamed statements),
+ *   without or with the read cache (`cache`).
  * - `express-session`: express-session + connect-pg-simple (Express only).
  * - `fastify-session`: @fastify/session + @fastify/cookie + connect-pg-simple (Fastify only).
  */
@@ -26,7 +27,10 @@ export interface Variant {
   label: string;
   adapter: AdapterName;
   family: VariantFamily;
-  /** `http` when absent; a `floor` is compared with the `ours` of the same adapter and transport. */
+  /**
+   * `http` when absent; every variant is compared with the `floor` of the same adapter and
+   * transport (ours and ours + cache alike).
+   */
   transport?: TransportName;
   /** `ours`: options merged into `SessionModule.forRoot()` over the bench's secret and cookie. */
   sessionOptions?: Omit<SessionModuleOptions, 'secret'>;
@@ -45,10 +49,35 @@ export interface Variant {
 }
 
 /**
- * Set to a reason (one line) to skip the two "+ cache" variants, e.g. when the default store
- * has no invalidation channel (`subscribeInvalidations`) and the cache cannot start on it.
+ * Set to a reason (one line) to skip every "+ cache" variant (HTTP and transports), e.g. when
+ * the default store has no invalidation channel (`subscribeInvalidations`) and the cache cannot
+ * start on it.
  */
 const CACHE_PENDING: string | undefined = undefined;
+
+/** The module options of every "+ cache" variant: ours with the read cache on. */
+const CACHE_OPTIONS: Variant['sessionOptions'] = { cache: { ttl: '5s' } };
+
+/** One GraphQL or WebSocket setup: a transport on an adapter. */
+export interface TransportSetup {
+  transport: Exclude<TransportName, 'http'>;
+  adapter: AdapterName;
+  /** E.g. `Apollo GraphQL (Express)`, in its variants' labels and its targets. */
+  label: string;
+}
+
+/** The GraphQL and WebSocket setups, each measured as floor, ours and ours + cache. */
+export const TRANSPORT_SETUPS: readonly TransportSetup[] = [
+  { transport: 'apollo', adapter: 'express', label: 'Apollo GraphQL (Express)' },
+  { transport: 'mercurius', adapter: 'fastify', label: 'Mercurius GraphQL (Fastify)' },
+  { transport: 'socket.io', adapter: 'express', label: 'socket.io gateway (Express)' },
+  { transport: 'ws', adapter: 'express', label: 'ws gateway (Express)' },
+];
+
+/** The id part of a setup's variants: `apollo-express`, `socketio-express`, ... */
+export function transportSetupId(setup: Pick<TransportSetup, 'transport' | 'adapter'>): string {
+  return `${setup.transport.replace('.', '')}-${setup.adapter}`;
+}
 
 export const VARIANTS: readonly Variant[] = [
   {
@@ -70,7 +99,7 @@ export const VARIANTS: readonly Variant[] = [
     label: 'nestjs-sessions + cache (Express)',
     adapter: 'express',
     family: 'ours',
-    sessionOptions: { cache: { ttl: '5s' } },
+    sessionOptions: CACHE_OPTIONS,
     skip: CACHE_PENDING,
   },
   {
@@ -105,7 +134,7 @@ export const VARIANTS: readonly Variant[] = [
     label: 'nestjs-sessions + cache (Fastify)',
     adapter: 'fastify',
     family: 'ours',
-    sessionOptions: { cache: { ttl: '5s' } },
+    sessionOptions: CACHE_OPTIONS,
     skip: CACHE_PENDING,
   },
   {
@@ -121,23 +150,19 @@ export const VARIANTS: readonly Variant[] = [
     family: 'fastify-session',
     rolling: false,
   },
-  ...transportVariants('apollo', 'express', 'Apollo GraphQL (Express)'),
-  ...transportVariants('mercurius', 'fastify', 'Mercurius GraphQL (Fastify)'),
-  ...transportVariants('socket.io', 'express', 'socket.io gateway (Express)'),
-  ...transportVariants('ws', 'express', 'ws gateway (Express)'),
+  ...TRANSPORT_SETUPS.flatMap(transportVariants),
 ];
 
 /**
- * The floor and ours over one transport: the same app (the floor's resolver or gateway handler
- * reads nothing, ours reads the session through `@Session()` behind `AuthGuard`), ours on the
- * default TypeORM store like the HTTP variants.
+ * The floor, ours and ours + cache over one transport: the same app (the floor's resolver or
+ * gateway handler reads nothing, ours reads the session through `@Session()` behind `AuthGuard`),
+ * ours on the default TypeORM store like the HTTP variants, without and with the read cache
+ * (the HTTP "+ cache" variants' {@link CACHE_OPTIONS}). Ids: `floor-<id>`, `ours-<id>`,
+ * `ours-cache-<id>`, `<id>` being its {@link transportSetupId}.
  */
-function transportVariants(
-  transport: Exclude<TransportName, 'http'>,
-  adapter: AdapterName,
-  label: string,
-): Variant[] {
-  const id = `${transport.replace('.', '')}-${adapter}`;
+function transportVariants(setup: TransportSetup): Variant[] {
+  const { transport, adapter, label } = setup;
+  const id = transportSetupId(setup);
   return [
     {
       id: `floor-${id}`,
@@ -147,6 +172,15 @@ function transportVariants(
       transport,
     },
     { id: `ours-${id}`, label: `nestjs-sessions, ${label}`, adapter, family: 'ours', transport },
+    {
+      id: `ours-cache-${id}`,
+      label: `nestjs-sessions + cache, ${label}`,
+      adapter,
+      family: 'ours',
+      transport,
+      sessionOptions: CACHE_OPTIONS,
+      skip: CACHE_PENDING,
+    },
   ];
 }
 

@@ -214,7 +214,10 @@ export const SESSION_MESSAGES = {
     'caches and sockets learn it at the next read. Logged once until a publish succeeds again.',
   csrfTokenMismatch: () =>
     "CSRF check failed: the CSRF token does not match this session's. Reload the page and retry.",
-  graphqlCommitFailed: () =>
-    'nestjs-sessions: the session could not be saved after the GraphQL operation; its changes ' +
-    'are lost and the response is a 500.',
+  commitFailed: () =>
+    'nestjs-sessions: the session could not be saved after the request; its changes are lost ' +
+    'and the response is a 500.',
+  noResponseToCommit: () =>
+    'nestjs-sessions: the session was loaded for a request whose response is out of reach, so ' +
+    'it could not be saved; only Express and Fastify requests (as Nest gives them) are supported.',
 } as const;

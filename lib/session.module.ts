@@ -1,10 +1,11 @@
 import { Inject, Module } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, ModulesContainer } from '@nestjs/core';
 import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
 import { SessionStoreUnavailableFilter } from './transports/session-store-unavailable.filter.js';
 import { AuthGuard } from './guards/auth.guard.js';
-import { SessionInterceptor } from './interceptors/session.interceptor.js';
+import { SessionLoadingGuard } from './guards/session-loading.guard.js';
+import { bindToGateways } from './interceptors/session.interceptor.js';
 import type {
   ResolvedSessionOptions,
   SessionModuleOptions,
@@ -18,7 +19,7 @@ import { SessionExpiryPolicy } from './session/session-expiry.policy.js';
 import { SessionLoader } from './session/session.loader.js';
 import { SessionService } from './session.service.js';
 import { SessionSocketRegistry } from './sockets/session-socket.registry.js';
-import { GraphqlCommitHook } from './transports/graphql-commit.hook.js';
+import { HttpCommitHook } from './transports/http-commit.hook.js';
 import { SessionStore } from './stores/session.store.js';
 
 /**
@@ -41,8 +42,8 @@ import { SessionStore } from './stores/session.store.js';
     SessionService,
     SessionCleanupService,
     AuthGuard,
-    GraphqlCommitHook,
-    { provide: APP_INTERCEPTOR, useClass: SessionInterceptor },
+    HttpCommitHook,
+    { provide: APP_GUARD, useClass: SessionLoadingGuard },
     SessionSocketRegistry,
     { provide: APP_FILTER, useClass: SessionStoreUnavailableFilter },
   ],
@@ -52,8 +53,10 @@ export class SessionModule extends ConfigurableModuleClass implements OnModuleIn
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly store: SessionStore,
+    modules: ModulesContainer,
   ) {
     super();
+    bindToGateways(modules); // before `app.init()` wires the gateways
   }
 
   /** Lets the store check itself before the first request: a missing table stops boot. */

@@ -62,7 +62,9 @@ export async function countStatements(
  * query, or one message on an open socket), counted as {@link countStatements} does over
  * {@link REQUESTS_PER_ROUTE} operations in sequence, after one uncounted operation and a pause:
  * a server's first tracked socket subscribes to the store's invalidation channel (`LISTEN`, a
- * `pg_notify` and one re-read of the tracked sessions, once per process), not counted here.
+ * `pg_notify` and one re-read of the tracked sessions, once per process), not counted here. With
+ * `cache` the sign-in and that first operation have filled the cache, so the counted operations
+ * are cache hits (none within its `ttl`), as `GET /me` is for the HTTP "+ cache" variants.
  */
 export async function countOperationStatements(
   variant: Variant,

@@ -7,6 +7,9 @@ import { PostgresCpuMonitor } from './postgres-cpu.monitor.js';
 import { processCpu } from './proc-cpu.util.js';
 import type { ServerProcess } from './server.process.js';
 
+/** Log column of the variant ids: the longest, `ours-cache-mercurius-fastify`. */
+const ID_WIDTH = 28;
+
 /** A running server and what to load it with. */
 export interface LoadTarget {
   server: ServerProcess;
@@ -92,7 +95,7 @@ export async function runRounds(
       samples.get(target.server.variant.id)!.push(sample);
       const unit = target.request.kind === 'http' ? 'req' : 'msg';
       log(
-        `  round ${round}/${config.rounds} ${target.server.variant.id.padEnd(20)} ` +
+        `  round ${round}/${config.rounds} ${target.server.variant.id.padEnd(ID_WIDTH)} ` +
           `${Math.round(sample.rps).toString().padStart(6)} ${unit}/s  ` +
           `server ${sample.serverCpuUs.toFixed(0)} µs  pg ${sample.postgresCpuUs.toFixed(0)} µs per ${unit}`,
       );

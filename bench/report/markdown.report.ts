@@ -58,7 +58,10 @@ const TRANSPORT_NAMES: Record<VariantResult['transport'], string> = {
   ws: 'WebSocket',
 };
 
-/** The GraphQL and WebSocket variants, each with its own floor; nothing when none ran. */
+/**
+ * The GraphQL and WebSocket variants (floor, ours, ours + cache per transport), each ratio
+ * against the floor of its own transport; nothing when none ran.
+ */
 function transportsSection(results: BenchResults): string[] {
   const rows = results.variants.filter((v) => v.transport !== 'http');
   if (rows.length === 0) return [];
@@ -67,14 +70,18 @@ function transportsSection(results: BenchResults): string[] {
     '### Transports',
     '',
     `The same session read through GraphQL and WebSocket gateways, each against the same app ` +
-      `whose resolver or handler reads no session (its floor), in the same interleaved rounds. ` +
+      `whose resolver or handler reads no session (its floor), in the same interleaved rounds: ` +
+      `nestjs-sessions without and with the read cache (\`cache\`, set as in the HTTP "+ cache" rows), ` +
+      `× floor being each row's req/s or msg/s over its own transport's floor (1 − × floor: ` +
+      `what the session read costs). ` +
       `GraphQL: \`POST /graphql\` \`{ me { userId } }\` with a signed-in cookie over ` +
       `${config.connections} connections, the resolver behind \`AuthGuard\` taking \`@Session()\`; ` +
       `every response body is checked. WebSocket: ${config.connections} sockets connected with ` +
       `the cookie, each sending the message \`me\` and awaiting its reply in a loop ` +
       `(messages/s; CPU per message), the handler behind \`AuthGuard\` taking \`@Session()\`; ` +
       `every reply is checked. Statements per query, or per message on an open socket (steady ` +
-      `state: a server's first tracked socket also subscribes to the invalidation channel, once).`,
+      `state: a server's first tracked socket also subscribes to the invalidation channel, once; ` +
+      `with the cache, a read within its \`ttl\` costs none).`,
     '',
     '| transport | setup | req/s or msg/s | × floor | server + Postgres CPU / op | server | Postgres | p99 | statements / op |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',

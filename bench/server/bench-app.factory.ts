@@ -64,7 +64,8 @@ async function createApp(variant: Variant, base: DynamicModule): Promise<INestAp
 
 /**
  * As the README's quick start: TypeORM with the entity and migrations, SessionModule with its defaults (or the
- * TypeORM store told to run unnamed statements).
+ * TypeORM store told to run unnamed statements), plus the variant's `sessionOptions` (the "+ cache" variants'
+ * `cache`, over HTTP, GraphQL and WebSockets alike).
  */
 function oursModule(variant: Variant, databaseUrl: string): DynamicModule {
   const options: SessionModuleOptions = {

@@ -7,6 +7,7 @@ import type { Variant } from '../bench.variants.js';
 // The GraphQL and WebSocket variants: the HTTP variant's app (its controller signs in over
 // `POST /login`) plus a GraphQL module and resolver, or a gateway. Their packages are loaded
 // only for those variants, so the HTTP variants' servers run exactly what they did before.
+// Ours and ours + cache get the same resolver or gateway: the cache is a module option only.
 
 /** `module` with the variant's GraphQL module and resolver, or its gateway, added. */
 export async function withTransport(

@@ -20,8 +20,9 @@ const sessionParameter = createParamDecorator((_: unknown, context: ExecutionCon
 });
 
 /**
- * Injects the current request's session. The route's session is loaded (once) by
- * `SessionInterceptor` before the handler runs; routes without it never touch the store.
+ * Injects the current request's session. The handler's session is loaded (once) by the
+ * module's global loading guard before the handler runs; handlers without it never touch the
+ * store.
  *
  * @publicApi
  */

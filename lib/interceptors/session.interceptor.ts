@@ -1,72 +1,56 @@
 import { Injectable } from '@nestjs/common';
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
+import type { ModulesContainer } from '@nestjs/core';
 import { catchError, concatMap } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { USES_SESSION_KEY } from '../session.constants.js';
-import { SessionCommitter } from '../session/session.committer.js';
-import type { CookieWriter, SessionExchange } from '../session/session-exchange.js';
-import { SessionLoader } from '../session/session.loader.js';
-import { SessionSocketRegistry } from '../sockets/session-socket.registry.js';
-import { transportOf } from '../transports/session-transports.js';
-import { socketMessageOf } from '../transports/ws.transport.js';
+import { WS_TRANSPORT } from '../transports/ws.transport.js';
+
+/** `@WebSocketGateway()`'s mark, read by name: `@nestjs/websockets` is an optional peer. */
+const GATEWAY_METADATA = 'websockets:is_gateway';
 
 /**
- * Registered globally by `SessionModule`. Before the handler: loads the session if
- * the handler takes `@Session()`. After it, on success and on error alike: awaits the
- * commit, so the write and the cookie happen before the response goes out. A transport whose
- * exchange spans several handlers (a GraphQL operation's resolvers) takes the commit over, to
- * run it once after the last of them (`SessionTransport.deferCommit`). After a socket message,
- * the socket is handed to the registry with its session as committed, so that it is
- * disconnected when that session ends.
+ * Commits a socket message's session after its handler, on success and on error alike, so its
+ * changes are stored before the reply is sent. `SessionModule` binds it to every gateway.
+ * Controllers and resolvers carry no interceptor: an HTTP exchange commits from its response's
+ * own end (Fastify's `onSend`, Express's `end`), so a route that never loads its session pays
+ * nothing. Holds nothing of an app: what to commit was left on the exchange by the app's loader.
  *
  * @publicApi
  */
 @Injectable()
 export class SessionInterceptor implements NestInterceptor {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly loader: SessionLoader,
-    private readonly committer: SessionCommitter,
-    private readonly sockets: SessionSocketRegistry,
-  ) {}
-
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const transport = transportOf(context);
-    if (!transport) return next.handle();
-    const exchange = transport.exchange(context);
-    if (this.usesSession(context)) await this.loader.load(exchange);
-
-    const commitTo = (writer: CookieWriter | null) => this.committer.commit(exchange, writer);
-    if (transport.deferCommit?.(context, commitTo)) return next.handle(); // e.g. GraphQL
-    const commit = async () => {
-      try {
-        await commitTo(transport.cookieWriter(context));
-      } finally {
-        this.trackSocket(context, exchange);
-      }
-    };
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!WS_TRANSPORT.handles(context)) return next.handle();
+    const exchange = WS_TRANSPORT.exchange(context);
     return next.handle().pipe(
       concatMap(async (value: unknown) => {
-        await commit();
+        await exchange.commitPending(null);
         return value;
       }),
       catchError(async (error: unknown) => {
-        await commit();
+        await exchange.commitPending(null);
         throw error;
       }),
     );
   }
+}
 
-  /** A socket message's session, once loaded and committed, goes to the socket registry. */
-  private trackSocket(context: ExecutionContext, exchange: SessionExchange): void {
-    const loaded = exchange.loaded;
-    if (!loaded || loaded.handle.isDestroyed) return;
-    const message = socketMessageOf(context);
-    if (message) this.sockets.seen(message.client, loaded.handle);
-  }
+const sessionInterceptor = new SessionInterceptor();
 
-  protected usesSession(context: ExecutionContext): boolean {
-    return this.reflector.get<boolean | undefined>(USES_SESSION_KEY, context.getHandler()) === true;
+/**
+ * Binds the interceptor to every gateway class of the app, once per class, before Nest wires
+ * the gateways' handlers (at `app.init()`). The same instance serves every app in the process.
+ */
+export function bindToGateways(modules: ModulesContainer): void {
+  for (const module of modules.values()) {
+    for (const { metatype } of module.providers.values()) {
+      if (typeof metatype !== 'function' || !Reflect.getMetadata(GATEWAY_METADATA, metatype)) {
+        continue;
+      }
+      const bound = (Reflect.getMetadata(INTERCEPTORS_METADATA, metatype) ?? []) as unknown[];
+      if (bound.includes(sessionInterceptor)) continue;
+      Reflect.defineMetadata(INTERCEPTORS_METADATA, [sessionInterceptor, ...bound], metatype);
+    }
   }
 }

@@ -17,6 +17,9 @@ import type { SessionHandle } from './session.handle.js';
  */
 @Injectable()
 export class SessionCommitter {
+  private readonly listeners: Array<(exchange: SessionExchange, handle: SessionHandle) => void> =
+    [];
+
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly cookies: SessionCookieStrategy,
@@ -29,11 +32,23 @@ export class SessionCommitter {
   async commit(exchange: SessionExchange, writer: CookieWriter | null): Promise<void> {
     const taken = exchange.takeForCommit();
     if (!taken) return;
+    let loaded: LoadedSession | undefined;
     try {
-      await this.write(await taken, writer);
+      loaded = await taken;
+      await this.write(loaded, writer);
     } catch (error) {
       throw exchange.translate(error);
+    } finally {
+      if (loaded) for (const listener of this.listeners) listener(exchange, loaded.handle);
     }
+  }
+
+  /**
+   * Calls `listener` after each exchange's commit (whether its write succeeded or not) with its
+   * session as committed: the socket registry tracks a socket message's session this way.
+   */
+  onCommitted(listener: (exchange: SessionExchange, handle: SessionHandle) => void): void {
+    this.listeners.push(listener);
   }
 
   private async write(

@@ -8,6 +8,7 @@ import { SESSION_MESSAGES } from '../session.messages.js';
 import type { SessionRecord } from '../stores/session-record.interface.js';
 import { invalidSessionFields } from './session-data.validator.js';
 import { SessionExpiryPolicy } from './session-expiry.policy.js';
+import { SessionCommitter } from './session.committer.js';
 import { SessionHandle } from './session.handle.js';
 import type { SessionRuntime } from './session.handle.js';
 
@@ -27,6 +28,7 @@ export class SessionLoader {
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
     private readonly cookies: SessionCookieStrategy,
     private readonly expiry: SessionExpiryPolicy,
+    private readonly committer: SessionCommitter,
   ) {
     this.runtime = {
       newToken: () => cookies.newToken(),
@@ -35,8 +37,12 @@ export class SessionLoader {
     };
   }
 
+  /** The exchange's session; loading it hands the exchange's commit to its transport. */
   load(exchange: SessionExchange): Promise<LoadedSession> {
-    return exchange.session(() => this.read(exchange));
+    return exchange.session(
+      () => this.read(exchange),
+      (writer) => this.committer.commit(exchange, writer),
+    );
   }
 
   protected async read(exchange: SessionExchange): Promise<LoadedSession> {

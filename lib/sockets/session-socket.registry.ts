@@ -6,6 +6,7 @@ import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { SessionExchange } from '../session/session-exchange.js';
 import type { Session } from '../session/session.interface.js';
+import { SessionCommitter } from '../session/session.committer.js';
 import { SessionLoader } from '../session/session.loader.js';
 import { onLocalInvalidation } from '../stores/session-invalidation.publisher.js';
 import type { SessionInvalidation } from '../stores/session-record.interface.js';
@@ -65,7 +66,13 @@ export class SessionSocketRegistry implements OnModuleInit, OnModuleDestroy {
     private readonly store: SessionStore,
     private readonly loader: SessionLoader,
     private readonly adapterHost: HttpAdapterHost,
-  ) {}
+    committer: SessionCommitter,
+  ) {
+    committer.onCommitted((exchange, handle) => {
+      if (exchange.socket && !handle.isDestroyed)
+        this.seen(exchange.socket as SocketClient, handle);
+    });
+  }
 
   /** Gateways are bound by now: capture `ws` upgrades if one listens on the app's server. */
   async onModuleInit(): Promise<void> {
@@ -123,7 +130,9 @@ export class SessionSocketRegistry implements OnModuleInit, OnModuleDestroy {
     if (!tracked) return;
     const { cookieHeader, origin } = handshakeOf(client);
     try {
-      const { handle } = await this.loader.load(new SessionExchange(cookieHeader, origin, false));
+      const { handle } = await this.loader.load(
+        new SessionExchange(cookieHeader, origin, { canSetCookie: false }),
+      );
       if (this.sockets.get(client) === tracked) this.seen(client, handle);
     } catch {
       // the store is unreachable: that never logs anyone out; look again a little later

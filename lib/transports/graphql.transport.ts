@@ -1,9 +1,9 @@
 import { UnauthorizedException } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import { SESSION_MESSAGES } from '../session.messages.js';
-import { deferGraphqlCommit } from './graphql-commit.util.js';
 import { graphqlHttp } from './graphql-context.util.js';
-import { httpCookieWriter, httpExchange } from './http.transport.js';
+import { markGraphqlRequest } from './http-commit.util.js';
+import { httpExchange } from './http.transport.js';
 import type { HttpCarrier, SessionTransport } from './session-transport.interface.js';
 
 /**
@@ -43,22 +43,22 @@ function carrier(context: ExecutionContext): HttpCarrier {
  * `@nestjs/graphql` resolvers (Apollo on Express and Fastify, Mercurius on Fastify) whose
  * GraphQL context carries the HTTP request, as every driver's default context does. The
  * exchange is that HTTP request, shared by every resolver of the operation (and by a batch of
- * operations in one request): one load, and one commit, taken over from `SessionInterceptor`
- * and run after the last resolver, before the response goes out (see `graphql-commit.util.ts`).
+ * operations in one request): one load, and one commit, run after the last resolver, before the
+ * response goes out, as for any HTTP exchange (see `http-commit.util.ts`); a commit that fails
+ * answers with a GraphQL error.
  * Read through the context object only: `@nestjs/graphql` is never loaded from here.
  */
 export const GRAPHQL_TRANSPORT: SessionTransport = {
   handles: (context) =>
     context.getType<string>() === 'graphql' && graphqlHttp(context) !== undefined,
-  exchange: (context) => httpExchange(carrier(context).request),
-  cookieWriter: (context) => {
-    const { response } = carrier(context);
-    return response ? httpCookieWriter(response) : null;
+  exchange: (context) => {
+    const { request } = carrier(context);
+    markGraphqlRequest(request);
+    return httpExchange(request);
   },
   rejectUnauthenticated: () => {
     throw new GraphqlUnauthenticatedException();
   },
-  deferCommit: (context, commit) => deferGraphqlCommit(carrier(context), commit),
   http: (context) => graphqlHttp(context),
   answerStoreUnavailable: () => new GraphqlStoreUnavailableError(),
 };

@@ -1,33 +1,27 @@
 import { HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common';
-import {
-  acceptsHtml,
-  appendSetCookie,
-  clientIp,
-  setResponseHeader,
-  userAgent,
-} from '../http/http-exchange.util.js';
+import { acceptsHtml, clientIp, setResponseHeader, userAgent } from '../http/http-exchange.util.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type { HttpRequestLike, HttpResponseLike } from '../http/http-exchange.util.js';
 import { SessionExchange } from '../session/session-exchange.js';
-import type { CookieWriter } from '../session/session-exchange.js';
+import { commitBeforeResponse } from './http-commit.util.js';
 import type { SessionTransport } from './session-transport.interface.js';
 
 const exchanges = new WeakMap<object, SessionExchange>();
 
-/** The exchange of an HTTP request, made once and kept with the request (it dies with it). */
+/**
+ * The exchange of an HTTP request, made once and kept with the request (it dies with it). Its
+ * commit, handed over when its session is first loaded, runs before the response goes out.
+ */
 export function httpExchange(request: HttpRequestLike): SessionExchange {
   let exchange = exchanges.get(request);
   if (!exchange) {
     const origin = { userAgent: userAgent(request), ip: clientIp(request) };
-    exchange = new SessionExchange(request.headers.cookie, origin);
+    exchange = new SessionExchange(request.headers.cookie, origin, {
+      scheduleCommit: (commit) => commitBeforeResponse(request, commit),
+    });
     exchanges.set(request, exchange);
   }
   return exchange;
-}
-
-/** `Set-Cookie` headers appended to an Express or Fastify response. */
-export function httpCookieWriter(response: HttpResponseLike): CookieWriter {
-  return { append: (setCookie) => appendSetCookie(response, setCookie) };
 }
 
 /**
@@ -37,7 +31,6 @@ export function httpCookieWriter(response: HttpResponseLike): CookieWriter {
 export const HTTP_TRANSPORT: SessionTransport = {
   handles: (context) => context.getType() === 'http',
   exchange: (context) => httpExchange(context.switchToHttp().getRequest<HttpRequestLike>()),
-  cookieWriter: (context) => httpCookieWriter(context.switchToHttp().getResponse<object>()),
   rejectUnauthenticated: (context, loginPath) => {
     const http = context.switchToHttp();
     rejectHttp(http.getRequest<HttpRequestLike>(), http.getResponse<object>(), loginPath);

@@ -3,7 +3,6 @@ import { SessionStoreUnavailableException } from '../errors/session-store-unavai
 import { USES_SESSION_KEY } from '../session.constants.js';
 import { SessionExchange } from '../session/session-exchange.js';
 import { handshakeOf } from '../sockets/socket-client.util.js';
-import type { SocketClient } from '../sockets/socket-client.util.js';
 import { socketStoreUnavailable, socketUnauthorized } from '../sockets/ws-exception.loader.js';
 import type { SessionTransport } from './session-transport.interface.js';
 
@@ -23,8 +22,13 @@ function wsExchange(context: ExecutionContext): SessionExchange {
   if (carried) return carried;
   let exchange = exchanges.get(args);
   if (!exchange) {
-    const { cookieHeader, origin } = handshakeOf(context.switchToWs().getClient<object>());
-    exchange = new SessionExchange(cookieHeader, origin, false, toSocketError);
+    const socket = context.switchToWs().getClient<object>();
+    const { cookieHeader, origin } = handshakeOf(socket);
+    exchange = new SessionExchange(cookieHeader, origin, {
+      canSetCookie: false,
+      failure: toSocketError,
+      socket,
+    });
     exchanges.set(args, exchange);
     if (takesSession(context)) args.splice(Math.max(args.length - 1, 0), 0, exchange);
   }
@@ -48,16 +52,7 @@ function takesSession(context: ExecutionContext): boolean {
 export const WS_TRANSPORT: SessionTransport = {
   handles: (context) => context.getType() === 'ws',
   exchange: wsExchange,
-  cookieWriter: () => null,
   rejectUnauthenticated: () => {
     throw socketUnauthorized();
   },
 };
-
-/** The socket and the exchange of a socket message; `undefined` for any other context. */
-export function socketMessageOf(
-  context: ExecutionContext,
-): { client: SocketClient; exchange: SessionExchange } | undefined {
-  if (!WS_TRANSPORT.handles(context)) return undefined;
-  return { client: context.switchToWs().getClient<SocketClient>(), exchange: wsExchange(context) };
-}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { commitBeforeSend } from './graphql-commit.util.js';
+import { commitBeforeSend } from './http-commit.util.js';
 
 /** The part of a Fastify instance this hook uses, declared here: Fastify is not a dependency. */
 interface FastifyHooks {
@@ -9,13 +9,14 @@ interface FastifyHooks {
 }
 
 /**
- * On Fastify, commits a GraphQL operation's session (scheduled by its resolvers) from an
- * `onSend` hook, so that it runs once, after every resolver, and before the reply goes out,
- * whichever driver (Apollo or Mercurius) answers. A reply with nothing scheduled passes
- * straight through. Registered at module init, before Fastify is ready; nothing on Express.
+ * On Fastify, commits an exchange's session (scheduled when it was first loaded) from an
+ * `onSend` hook, so that it runs once, after the handler (or every resolver of a GraphQL
+ * operation, whichever driver answers) and before the reply goes out. A reply with nothing
+ * scheduled passes straight through. Registered at module init, before Fastify is ready;
+ * nothing on Express (see `commitBeforeResponse`).
  */
 @Injectable()
-export class GraphqlCommitHook implements OnModuleInit {
+export class HttpCommitHook implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   onModuleInit(): void {
