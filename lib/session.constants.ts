@@ -42,3 +42,9 @@ export const CSRF_FIELD = '_csrf';
 export const CSRF_SAFE_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
 /** `Sec-Fetch-Site` values `CsrfGuard` accepts: the app's own pages, or the user's own action. */
 export const CSRF_TRUSTED_FETCH_SITES: readonly string[] = ['same-origin', 'none'];
+
+/**
+ * Most signed cookie values a `SignedTokenCookie` remembers as verified (oldest forgotten first),
+ * so a returning cookie costs neither its HMACs nor its SHA-256 again.
+ */
+export const VERIFIED_COOKIE_MEMO_MAX_ENTRIES = 10_000;

@@ -217,7 +217,4 @@ export const SESSION_MESSAGES = {
   commitFailed: () =>
     'nestjs-sessions: the session could not be saved after the request; its changes are lost ' +
     'and the response is a 500.',
-  noResponseToCommit: () =>
-    'nestjs-sessions: the session was loaded for a request whose response is out of reach, so ' +
-    'it could not be saved; only Express and Fastify requests (as Nest gives them) are supported.',
 } as const;

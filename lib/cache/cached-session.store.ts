@@ -30,6 +30,11 @@ interface Entry {
  * Data written by another instance may be seen here up to `ttl` late (writes are per-key
  * patches in the store, so nothing is lost by that).
  *
+ * A cached record is handed out as it is, not copied, to every request that reads it: readers
+ * must never change it (`SessionHandle` is copy-on-write). The cache copies what it keeps from
+ * its callers instead (a created record, a patch's values), and replaces a patched record
+ * rather than changing it, so a record already handed out never changes under its reader.
+ *
  * Starting and stopping the channel are bounded by `storeTimeout`: a channel that does not
  * start in time leaves the cache bypassed (the store's channel keeps trying in the background
  * and turns the cache on once it is proven), and one that does not stop in time does not hold
@@ -73,10 +78,11 @@ export class CachedSessionStore extends SessionStore implements OnModuleDestroy 
     if (unsubscribe) await this.stop(unsubscribe);
   }
 
+  /** The cached record itself on a hit (shared, read-only: see the class), else the store's. */
   async find(id: string, now: Date): Promise<SessionRecord | null> {
     const entry = this.entries.get(id);
     if (entry && entry.freshUntil > Date.now() && entry.record.expiresAt > now) {
-      return structuredClone(entry.record);
+      return entry.record;
     }
     this.entries.delete(id);
     const record = await this.inner.find(id, now);
@@ -183,6 +189,7 @@ export class CachedSessionStore extends SessionStore implements OnModuleDestroy 
     }
   }
 
+  /** Keeps a copy of `record`, which stays its giver's (the caller's, or the inner store's). */
   private remember(record: SessionRecord): void {
     if (!this.listening) return;
     this.entries.delete(record.id);

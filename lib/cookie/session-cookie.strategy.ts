@@ -3,6 +3,7 @@ import type { SessionPatch, SessionRecord } from '../stores/session-record.inter
 /** A session a cookie stands for: its token (if the cookie carries one) and its record. */
 export interface CookieSession {
   token: string;
+  /** Read-only: it may be the read cache's own record, shared with other requests. */
   record: SessionRecord;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { TOKEN_BYTES } from '../session.constants.js';
 
 const BASE64URL_43 = /^[A-Za-z0-9_-]{43}$/;
@@ -45,12 +45,13 @@ export class SessionTokenCodec {
     return valid ? token : null;
   }
 
+  /** `createHmac`: Node 20 has no one-shot HMAC. */
   private mac(key: Buffer, token: string): Buffer {
     return createHmac('sha256', key).update(token).digest();
   }
 }
 
-/** SHA-256 of a token, base64url: the session's public id and the store's key. */
+/** SHA-256 of a token, base64url: the session's public id and the store's key. One-shot `hash`. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }

@@ -1,3 +1,4 @@
+import { VERIFIED_COOKIE_MEMO_MAX_ENTRIES } from '../session.constants.js';
 import { SessionInvalidationPublisher } from '../stores/session-invalidation.publisher.js';
 import type { SessionPatch, SessionRecord } from '../stores/session-record.interface.js';
 import type { SessionStoreGate } from '../stores/session-store.gate.js';
@@ -6,10 +7,12 @@ import { SessionCookieStrategy } from './session-cookie.strategy.js';
 import type { CookieSession } from './session-cookie.strategy.js';
 import { hashToken } from './session-token.codec.js';
 import type { SessionTokenCodec } from './session-token.codec.js';
+import { VerifiedCookieMemo } from './verified-cookie.memo.js';
 
 /**
  * The cookie is `<token>.<hmac>`; the store keeps the session under the token's SHA-256.
- * A value whose signature fails costs no store call. Every store call goes through the gate
+ * A value whose signature fails costs no store call; one that verified is remembered
+ * ({@link VerifiedCookieMemo}) until its session is gone. Every store call goes through the gate
  * (bounded by `storeTimeout`, a fault answered 503). A session it ends is published to every
  * instance sharing the store (their caches and sockets drop it).
  *
@@ -17,6 +20,7 @@ import type { SessionTokenCodec } from './session-token.codec.js';
  */
 export class SignedTokenCookie extends SessionCookieStrategy {
   private readonly invalidations: SessionInvalidationPublisher;
+  private readonly verified: VerifiedCookieMemo;
 
   constructor(
     private readonly codec: SessionTokenCodec,
@@ -25,14 +29,18 @@ export class SignedTokenCookie extends SessionCookieStrategy {
   ) {
     super();
     this.invalidations = new SessionInvalidationPublisher(store, gate);
+    this.verified = new VerifiedCookieMemo((value) => {
+      const token = codec.verify(value);
+      return token === null ? null : { token, id: hashToken(token) };
+    }, VERIFIED_COOKIE_MEMO_MAX_ENTRIES);
   }
 
   async read(values: readonly string[], now: Date): Promise<CookieSession | null> {
-    const token = firstOf(values, (value) => this.codec.verify(value));
-    if (token === null) return null;
-    const id = hashToken(token);
-    const record = await this.gate.run('read a session', () => this.store.find(id, now));
-    return record && { token, record };
+    const cookie = firstOf(values, (value) => this.verified.read(value));
+    if (cookie === null) return null;
+    const record = await this.gate.run('read a session', () => this.store.find(cookie.id, now));
+    if (record === null) this.verified.forget(cookie.value);
+    return record && { token: cookie.token, record };
   }
 
   newToken(): string {

@@ -24,8 +24,11 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.isPublic(context)) return true;
-    const { handle } = await this.loader.load(requireTransport(context).exchange(context));
+    const transport = requireTransport(context);
+    const exchange = transport.exchange(context);
+    const { handle } = await this.loader.load(exchange);
     if (this.isAuthenticated(handle)) return true;
+    transport.refused?.(exchange);
     return this.rejectAnonymous(context);
   }
 

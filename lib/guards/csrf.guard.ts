@@ -12,6 +12,7 @@ import {
   CSRF_TRUSTED_FETCH_SITES,
 } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
+import type { SessionExchange } from '../session/session-exchange.js';
 import type { Session } from '../session/session.interface.js';
 import { SessionLoader } from '../session/session.loader.js';
 
@@ -47,8 +48,18 @@ export class CsrfGuard implements CanActivate {
     const transport = requireTransport(context);
     const request = this.getRequest(context, transport);
     if (this.isSafeMethod(request)) return true;
+    const exchange = transport.exchange(context);
+    try {
+      return await this.check(request, exchange);
+    } catch (error) {
+      transport.refused?.(exchange);
+      throw error;
+    }
+  }
+
+  private async check(request: HttpRequestLike, exchange: SessionExchange): Promise<boolean> {
     if (!this.isSameOrigin(request)) this.reject(SESSION_MESSAGES.csrfCrossSite());
-    const { handle } = await this.loader.load(transport.exchange(context));
+    const { handle } = await this.loader.load(exchange);
     const expected = this.expectedToken(handle);
     if (expected === undefined) this.reject(SESSION_MESSAGES.csrfNoSessionToken());
     const submitted = this.submittedToken(request);

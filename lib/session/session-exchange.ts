@@ -35,9 +35,10 @@ export interface ExchangeCarrier {
   /**
    * Where the commit goes once the session is first loaded: HTTP runs it from the response's
    * own end (before its headers go out). Absent, the commit waits on the exchange until the
-   * transport runs it ({@link SessionExchange.commitPending}, after a socket message's handler).
+   * transport runs it ({@link SessionExchange.commitPending}, after a socket message's handler);
+   * so it does when the transport answers `false` (it found nowhere to run it).
    */
-  scheduleCommit?: (commit: ExchangeCommit) => void;
+  scheduleCommit?: (commit: ExchangeCommit) => boolean;
   /** The socket a message came on, for the socket registry; absent elsewhere. */
   socket?: object;
 }
@@ -89,8 +90,7 @@ export class SessionExchange {
     if (this.loading) return this.loading;
     if (!this.scheduled) {
       this.scheduled = true;
-      if (this.carrier.scheduleCommit) this.carrier.scheduleCommit(commit);
-      else this.pending = commit;
+      if (!this.carrier.scheduleCommit?.(commit)) this.pending = commit;
     }
     const loaded = load().catch((error: unknown) => {
       throw this.translate(error);
@@ -121,6 +121,14 @@ export class SessionExchange {
   /** The session once its load has finished, for synchronous readers (`@Session()`). */
   get loaded(): LoadedSession | undefined {
     return this.settled;
+  }
+
+  /**
+   * The exchange was refused before its handler ran (`AuthGuard`'s 401, `CsrfGuard`'s 403): its
+   * session is not committed, so a refused request neither touches nor clears anything.
+   */
+  refuse(): void {
+    this.committed = true;
   }
 
   /**

@@ -1,5 +1,9 @@
+import { jest } from '@jest/globals';
+import { CachedSessionStore } from '../cache/cached-session.store.js';
 import { hashToken } from '../cookie/session-token.codec.js';
 import { SessionDataError } from '../errors/session-data.error.js';
+import { FLASH_KEY_PREFIX } from '../session.constants.js';
+import { MemorySessionStore } from '../stores/memory/memory-session.store.js';
 import type { SessionRecord } from '../stores/session-record.interface.js';
 import { SessionHandle } from './session.handle.js';
 import type { SessionRuntime } from './session.handle.js';
@@ -169,5 +173,100 @@ describe('SessionHandle', () => {
     expect(handle.hasSetKeys).toBe(true);
     handle.markStored(new Date());
     expect(handle.hasSetKeys).toBe(false);
+  });
+});
+
+/** `value` with every object in it frozen: changing it in place then throws (ES modules are strict). */
+function deepFreeze<V>(value: V): V {
+  if (typeof value === 'object' && value !== null) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+describe('SessionHandle: copy-on-write over the record it was loaded from', () => {
+  function frozen(): SessionRecord {
+    return deepFreeze(
+      stored({
+        theme: 'dark',
+        cart: [1],
+        profile: { tags: ['a'] },
+        [`${FLASH_KEY_PREFIX}notice`]: { text: 'hi' },
+      }),
+    );
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('never changes the record or anything in it, whatever the app does', async () => {
+    const record = frozen();
+    const before = structuredClone(record);
+    const handle = SessionHandle.loaded(runtime(), 'old', record);
+    handle.set('theme', 'light');
+    handle.delete('missing');
+    handle.delete('profile');
+    (handle.get('cart') as number[]).push(2);
+    handle.consumeFlash<{ text: string }>('notice')!.text = 'changed';
+    handle.csrfToken();
+    handle.bindUser('u1', new Date());
+    await handle.regenerate();
+    handle.markStored(new Date());
+    handle.set('theme', 'blue');
+    expect(record).toStrictEqual(before);
+  });
+
+  it('get() of an object clones it once: changed in place, then set(), it is written', () => {
+    const record = frozen();
+    const handle = SessionHandle.loaded(runtime(), 'old', record);
+    const cart = handle.get('cart') as number[];
+    expect(cart).not.toBe(record.data.cart);
+    cart.push(2);
+    expect(handle.get('cart')).toBe(cart); // the handle's own copy from now on
+    expect(handle.isModified).toBe(false); // reading is not writing
+    handle.set('cart', cart);
+    expect(handle.toPatch(new Date()).set).toEqual({ cart: [1, 2] });
+    expect(record.data.cart).toEqual([1]);
+  });
+
+  it('clones nothing for a request that reads only strings, numbers and booleans', () => {
+    const clone = jest.spyOn(globalThis, 'structuredClone');
+    const record = frozen();
+    const handle = SessionHandle.loaded(runtime(), 'old', record);
+    expect(handle.get('theme')).toBe('dark');
+    expect(handle.userId).toBeNull();
+    expect(handle.get('missing')).toBeUndefined();
+    expect(handle.data).toBe(record.data); // not even a shallow copy of the data
+    expect(clone).not.toHaveBeenCalled();
+    handle.get('profile');
+    handle.get('profile');
+    expect(clone).toHaveBeenCalledTimes(1);
+  });
+
+  it('a cached record stays as stored while a request changes its session in every way', async () => {
+    const store = new MemorySessionStore();
+    const cache = new CachedSessionStore(store, 60_000, 100);
+    await cache.initialize({ timeout: 1_000 });
+    const record = stored({ theme: 'dark', cart: [1], profile: { tags: ['a'] } });
+    record.expiresAt = new Date(Date.now() + IDLE);
+    await cache.create(record);
+    const clone = jest.spyOn(globalThis, 'structuredClone');
+
+    const first = (await cache.find(record.id, new Date()))!;
+    expect(clone).not.toHaveBeenCalled(); // a hit hands out the cached record, uncopied
+    const handle = SessionHandle.loaded(runtime(), 'old', first);
+    handle.set('theme', 'light');
+    handle.delete('cart');
+    (handle.get('profile') as { tags: string[] }).tags.push('b');
+    handle.flash('notice', { text: 'hi' });
+
+    const second = (await cache.find(record.id, new Date()))!;
+    expect(second).toBe(first); // served from the cache, not the store
+    expect(second.data).toStrictEqual({ theme: 'dark', cart: [1], profile: { tags: ['a'] } });
+    const next = SessionHandle.loaded(runtime(), 'old', second);
+    expect(next.get('theme')).toBe('dark');
+    expect(next.get('cart')).toEqual([1]);
+    expect(next.get('profile')).toEqual({ tags: ['a'] });
+    await cache.onModuleDestroy();
   });
 });

@@ -21,9 +21,15 @@ export interface SessionRuntime {
 type Status = 'unmodified' | 'modified' | 'destroyed';
 
 /**
- * The request-scoped session: a working copy of one stored record plus what this
- * request changed. It writes nothing itself except deletions (regenerate, destroy),
- * which must take effect at once; `SessionCommitter` writes the rest.
+ * The request-scoped session: one stored record plus what this request changed. It writes
+ * nothing itself except deletions (regenerate, destroy), which must take effect at once;
+ * `SessionCommitter` writes the rest.
+ *
+ * Copy-on-write: the record it is loaded from may be the read cache's own, shared by
+ * concurrent requests, so the handle never changes it or anything in it. Its data object is
+ * copied (shallowly) before the first key is written, and an object or array value is cloned
+ * once, into that copy, before it is handed to the app (`get`, `consumeFlash`); a request that
+ * reads only strings, numbers and booleans copies nothing.
  *
  * @internal
  */
@@ -31,6 +37,10 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   private status: Status = 'unmodified';
   private readonly changedKeys = new Set<string>();
   private userChanged = false;
+  /** Whether `record.data` is this handle's own object, not the loaded record's. */
+  private dataOwned: boolean;
+  /** Keys whose value in `record.data` is this handle's own (set, flashed or cloned here). */
+  private readonly ownedValues = new Set<string>();
   /** Set for a session whose exchange cannot set a cookie (a socket): see {@link keepToken}. */
   private tokenKept = false;
 
@@ -41,7 +51,9 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     readonly isNew: boolean,
     /** A row exists in the store under `id`. */
     private stored: boolean,
-  ) {}
+  ) {
+    this.dataOwned = isNew; // a fresh handle made its record itself
+  }
 
   static fresh(
     runtime: SessionRuntime,
@@ -62,6 +74,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     return new SessionHandle(runtime, token, record, true, false);
   }
 
+  /** A handle on `record`, which it never changes (nor anything in it): see the class. */
   static loaded(runtime: SessionRuntime, token: string, record: SessionRecord): SessionHandle {
     const expiresAt = runtime.expiryOf(record.createdAt, record.lastSeenAt);
     return new SessionHandle(runtime, token, { ...record, expiresAt }, false, true);
@@ -90,7 +103,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   }
 
   get<K extends keyof T & string>(key: K): T[K] | undefined {
-    return this.record.data[key] as T[K] | undefined;
+    return this.ownValue(key) as T[K] | undefined;
   }
 
   set<K extends keyof T & string>(key: K, value: T[K] | undefined): void {
@@ -109,7 +122,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   }
 
   consumeFlash<V = unknown>(key: string): V | undefined {
-    const value = this.record.data[FLASH_KEY_PREFIX + key] as V | undefined;
+    const value = this.ownValue(FLASH_KEY_PREFIX + key) as V | undefined;
     if (value !== undefined) this.write(FLASH_KEY_PREFIX + key, undefined);
     return value;
   }
@@ -181,11 +194,17 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     for (const key of this.changedKeys) if (this.record.data[key] !== undefined) return true;
     return false;
   }
-  /** All data, reserved keys included, as the next write stores it. */
+  /**
+   * All data, reserved keys included, as the next write stores it. Read-only, for the
+   * committer: its values may be the loaded record's own.
+   */
   get data(): Readonly<SessionData> {
     return this.record.data;
   }
-  /** Data without the library's reserved keys, as `dataClass` sees it. */
+  /**
+   * Data without the library's reserved keys, as `dataClass` sees it: a new object, but its
+   * values may be the loaded record's own, so only read them.
+   */
   get userData(): SessionData {
     return userDataOf(this.record.data);
   }
@@ -231,16 +250,44 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     };
   }
 
+  /** `value` must be this handle's own (a copy made here), or a primitive. */
   private write(key: string, value: unknown): void {
     this.assertAlive();
     if (value === undefined) {
       if (!(key in this.record.data)) return;
-      delete this.record.data[key];
+      delete this.ownData()[key];
+      this.ownedValues.delete(key);
     } else {
-      this.record.data[key] = value;
+      this.ownData()[key] = value;
+      this.ownedValues.add(key);
     }
     this.changedKeys.add(key);
     this.status = 'modified';
+  }
+
+  /**
+   * The value under `key`, safe to hand to the app: an object or array from the loaded record
+   * is cloned into this handle's data the first time (not marking the key changed), so changing
+   * it in place never reaches the record, and later reads return that same copy.
+   */
+  private ownValue(key: string): unknown {
+    const data = this.record.data;
+    const value = data[key];
+    if (typeof value !== 'object' || value === null || this.ownedValues.has(key)) return value;
+    if (!Object.hasOwn(data, key)) return value; // inherited (`__proto__`…): not session data
+    const copy = structuredClone(value);
+    this.ownData()[key] = copy;
+    this.ownedValues.add(key);
+    return copy;
+  }
+
+  /** `record.data`, copied first (shallowly) if it is still the loaded record's. */
+  private ownData(): SessionData {
+    if (!this.dataOwned) {
+      this.record = { ...this.record, data: { ...this.record.data } };
+      this.dataOwned = true;
+    }
+    return this.record.data;
   }
 
   private assertTokenCanChange(): void {

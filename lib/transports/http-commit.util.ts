@@ -45,16 +45,18 @@ const graphqlRequests = new WeakSet<object>();
  * operation) and before its response goes out, on success and on error alike: on Fastify from
  * the reply's `onSend` hook; on Express by holding the response's `write` and `end` until the
  * commit is done, so that its `Set-Cookie` goes out with the headers (as express-session does).
- * No interceptor: a route that never loads its session pays nothing.
+ * No interceptor: a route that never loads its session pays nothing. `false` for a request
+ * without a response to hold (the commit then waits on its exchange).
  */
-export function commitBeforeResponse(request: HttpRequestLike, commit: ExchangeCommit): void {
+export function commitBeforeResponse(request: HttpRequestLike, commit: ExchangeCommit): boolean {
   if (isFastifyRequest(request)) {
     fastifyCommits.set(request, commit);
-    return;
+    return true;
   }
   const response = (request as { res?: unknown }).res;
-  if (!isNodeResponse(response)) throw new Error(SESSION_MESSAGES.noResponseToCommit());
+  if (!isNodeResponse(response)) return false; // not a request Nest's adapters give
   commitBeforeHeaders(response, request, commit);
+  return true;
 }
 
 /** Marks `request` as a GraphQL operation's: a failed commit answers with a GraphQL error. */

@@ -35,6 +35,7 @@ export const HTTP_TRANSPORT: SessionTransport = {
     const http = context.switchToHttp();
     rejectHttp(http.getRequest<HttpRequestLike>(), http.getResponse<object>(), loginPath);
   },
+  refused: (exchange) => exchange.refuse(),
 };
 
 /** 303 to `loginPath` for a browser (`Accept: text/html`) when it is set, else 401 with JSON. */

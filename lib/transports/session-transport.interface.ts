@@ -25,6 +25,12 @@ export interface SessionTransport {
    */
   rejectUnauthenticated(context: ExecutionContext, loginPath: string | undefined): never;
   /**
+   * A guard refused the exchange (`AuthGuard`, `CsrfGuard`). An HTTP route's exchange ends there,
+   * uncommitted, as if its handler never ran; absent where the exchange goes on regardless (the
+   * other resolvers of a GraphQL operation may still change the session).
+   */
+  refused?(exchange: SessionExchange): void;
+  /**
    * The HTTP request the exchange rides on, for guards that read it (`CsrfGuard`,
    * `SessionThrottlerGuard`). Absent: `context.switchToHttp()` has it.
    */
