@@ -79,11 +79,16 @@ export class CachedSessionStore extends SessionStore implements OnModuleDestroy 
   }
 
   /** The cached record itself on a hit (shared, read-only: see the class), else the store's. */
-  async find(id: string, now: Date): Promise<SessionRecord | null> {
+  /** A fresh entry's record, shared (never mutated: see `SessionHandle`), without any I/O. */
+  override peek(id: string, now: Date): SessionRecord | undefined {
     const entry = this.entries.get(id);
-    if (entry && entry.freshUntil > Date.now() && entry.record.expiresAt > now) {
-      return entry.record;
-    }
+    if (entry && entry.freshUntil > Date.now() && entry.record.expiresAt > now) return entry.record;
+    return undefined;
+  }
+
+  async find(id: string, now: Date): Promise<SessionRecord | null> {
+    const cached = this.peek(id, now);
+    if (cached) return cached;
     this.entries.delete(id);
     const record = await this.inner.find(id, now);
     if (record) this.remember(record);

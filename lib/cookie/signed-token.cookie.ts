@@ -12,8 +12,9 @@ import { VerifiedCookieMemo } from './verified-cookie.memo.js';
 /**
  * The cookie is `<token>.<hmac>`; the store keeps the session under the token's SHA-256.
  * A value whose signature fails costs no store call; one that verified is remembered
- * ({@link VerifiedCookieMemo}) until its session is gone. Every store call goes through the gate
- * (bounded by `storeTimeout`, a fault answered 503). A session it ends is published to every
+ * ({@link VerifiedCookieMemo}) until its session is gone. A session the read cache holds is read
+ * in place; every store call goes through the gate (bounded by `storeTimeout`, a fault answered
+ * 503). A session it ends is published to every
  * instance sharing the store (their caches and sockets drop it).
  *
  * @internal
@@ -38,7 +39,9 @@ export class SignedTokenCookie extends SessionCookieStrategy {
   async read(values: readonly string[], now: Date): Promise<CookieSession | null> {
     const cookie = firstOf(values, (value) => this.verified.read(value));
     if (cookie === null) return null;
-    const record = await this.gate.run('read a session', () => this.store.find(cookie.id, now));
+    const record =
+      this.store.peek(cookie.id, now) ??
+      (await this.gate.run('read a session', () => this.store.find(cookie.id, now)));
     if (record === null) this.verified.forget(cookie.value);
     return record && { token: cookie.token, record };
   }

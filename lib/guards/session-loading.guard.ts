@@ -16,12 +16,24 @@ import { transportOf } from '../transports/session-transports.js';
  */
 @Injectable()
 export class SessionLoadingGuard implements CanActivate {
+  /** Whether each handler seen so far takes `@Session()`, read from its metadata once. */
+  private readonly takesSession = new WeakMap<object, boolean>();
+
   constructor(private readonly loader: SessionLoader) {}
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    if (Reflect.getMetadata(USES_SESSION_KEY, context.getHandler()) !== true) return true;
+    if (!this.handlerTakesSession(context.getHandler())) return true;
     const transport = transportOf(context);
     if (!transport) return true;
     return this.loader.load(transport.exchange(context)).then(() => true);
+  }
+
+  private handlerTakesSession(handler: object): boolean {
+    let takes = this.takesSession.get(handler);
+    if (takes === undefined) {
+      takes = Reflect.getMetadata(USES_SESSION_KEY, handler) === true;
+      this.takesSession.set(handler, takes);
+    }
+    return takes;
   }
 }

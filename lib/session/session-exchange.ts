@@ -32,13 +32,6 @@ export interface ExchangeCarrier {
    * exception filters do not reach it (a socket): the error to throw instead.
    */
   failure?: (error: unknown) => unknown;
-  /**
-   * Where the commit goes once the session is first loaded: HTTP runs it from the response's
-   * own end (before its headers go out). Absent, the commit waits on the exchange until the
-   * transport runs it ({@link SessionExchange.commitPending}, after a socket message's handler);
-   * so it does when the transport answers `false` (it found nowhere to run it).
-   */
-  scheduleCommit?: (commit: ExchangeCommit) => boolean;
   /** The socket a message came on, for the socket registry; absent elsewhere. */
   socket?: object;
 }
@@ -56,15 +49,23 @@ export class SessionExchange {
   private loading: Promise<LoadedSession> | undefined;
   private settled: LoadedSession | undefined;
   private committed = false;
-  private scheduled = false;
   private pending: ExchangeCommit | undefined;
+  private originOf: SessionOrigin | (() => SessionOrigin);
 
   constructor(
     /** The `Cookie` header the client sent, if any. */
     readonly cookieHeader: string | undefined,
-    readonly origin: SessionOrigin,
+    /** Who is on the other end, or how to find out: read only for a new session. */
+    origin: SessionOrigin | (() => SessionOrigin),
     private readonly carrier: ExchangeCarrier = {},
-  ) {}
+  ) {
+    this.originOf = origin;
+  }
+
+  get origin(): SessionOrigin {
+    if (typeof this.originOf === 'function') this.originOf = this.originOf();
+    return this.originOf;
+  }
 
   /** Whether this exchange's transport can set a cookie (not a socket). */
   get canSetCookie(): boolean {
@@ -82,31 +83,33 @@ export class SessionExchange {
   }
 
   /**
-   * The session, loaded by `load` the first time it is asked for; `commit` is handed to the
-   * transport then, once per exchange (an exchange that never asks commits nothing). A failed
-   * load is forgotten.
+   * The session, loaded by `load` the first time it is asked for; `commit` then waits on the
+   * exchange until its transport runs it, at the exchange's end ({@link commitPending}). A
+   * failed load is forgotten.
    */
   session(load: () => Promise<LoadedSession>, commit: ExchangeCommit): Promise<LoadedSession> {
     if (this.loading) return this.loading;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      if (!this.carrier.scheduleCommit?.(commit)) this.pending = commit;
-    }
-    const loaded = load().catch((error: unknown) => {
-      throw this.translate(error);
-    });
-    const loading = this.canSetCookie ? loaded : loaded.then(keepingToken);
-    this.loading = loading;
-    loading.then(
-      (loaded) => (this.settled = loaded),
-      () => {
+    if (!this.committed) this.pending ??= commit;
+    const loading: Promise<LoadedSession> = load().then(
+      (loaded) => {
+        if (!this.canSetCookie) loaded.handle.keepToken();
+        return (this.settled = loaded);
+      },
+      (error: unknown) => {
         if (this.loading === loading) this.loading = undefined;
+        throw this.translate(error);
       },
     );
+    this.loading = loading;
     return loading;
   }
 
-  /** Runs the commit waiting on this exchange (one no transport took over), if any. */
+  /** Whether a commit waits for this exchange's end. */
+  get hasPendingCommit(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** Runs the commit waiting on this exchange, if any (at most once). */
   async commitPending(writer: CookieWriter | null): Promise<void> {
     const commit = this.pending;
     this.pending = undefined;
@@ -129,6 +132,7 @@ export class SessionExchange {
    */
   refuse(): void {
     this.committed = true;
+    this.pending = undefined;
   }
 
   /**
@@ -140,9 +144,4 @@ export class SessionExchange {
     this.committed = true;
     return this.loading;
   }
-}
-
-function keepingToken(loaded: LoadedSession): LoadedSession {
-  loaded.handle.keepToken();
-  return loaded;
 }

@@ -71,6 +71,17 @@ export abstract class SessionStore {
   abstract find(id: string, now: Date): Promise<SessionRecord | null>;
 
   /**
+   * The live session with this id when this store holds it in process and can answer without
+   * any I/O (the read cache does), else `undefined`: then `find` is called. Stores that keep
+   * nothing in process need not implement it.
+   */
+  peek(id: string, now: Date): SessionRecord | undefined {
+    void id;
+    void now;
+    return undefined;
+  }
+
+  /**
    * Stores a new session. The id is fresh (32 random bytes behind it), so a
    * collision is a system fault and may throw.
    */

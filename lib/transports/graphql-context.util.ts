@@ -32,11 +32,6 @@ export function graphqlHttp(context: ArgumentsHost): HttpCarrier | undefined {
   };
 }
 
-/** A Fastify request (it wraps Node's request as `raw`); Express's request is Node's own. */
-export function isFastifyRequest(request: HttpRequestLike): boolean {
-  return isBag((request as unknown as Bag).raw);
-}
-
 function isBag(value: unknown): value is Bag {
   return typeof value === 'object' && value !== null;
 }

@@ -1,19 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { commitBeforeSend } from './http-commit.util.js';
+import { commitBeforeSend, holdResponsesForCommit } from './http-commit.util.js';
 
-/** The part of a Fastify instance this hook uses, declared here: Fastify is not a dependency. */
+/** The parts of a Fastify instance and an Express app used here: neither is a dependency. */
 interface FastifyHooks {
   addHook(name: 'onSend', hook: typeof commitBeforeSend): unknown;
 }
+interface ExpressApp {
+  response?: object;
+}
 
 /**
- * On Fastify, commits an exchange's session (scheduled when it was first loaded) from an
- * `onSend` hook, so that it runs once, after the handler (or every resolver of a GraphQL
- * operation, whichever driver answers) and before the reply goes out. A reply with nothing
- * scheduled passes straight through. Registered at module init, before Fastify is ready;
- * nothing on Express (see `commitBeforeResponse`).
+ * Runs each HTTP exchange's commit (left on it when its session was first loaded) from the
+ * response's own end, once, after the handler (or every resolver of a GraphQL operation,
+ * whichever driver answers) and before the response goes out: on Fastify from an `onSend` hook,
+ * on Express by holding the app's responses' `write` and `end`. A response whose exchange has
+ * nothing to commit passes straight through. Set up at module init, before Fastify is ready.
  */
 @Injectable()
 export class HttpCommitHook implements OnModuleInit {
@@ -21,7 +24,11 @@ export class HttpCommitHook implements OnModuleInit {
 
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
-    if (adapter?.getType() !== 'fastify') return;
-    adapter.getInstance<FastifyHooks>().addHook('onSend', commitBeforeSend);
+    if (adapter?.getType() === 'fastify') {
+      adapter.getInstance<FastifyHooks>().addHook('onSend', commitBeforeSend);
+    } else if (adapter?.getType() === 'express') {
+      const response = adapter.getInstance<ExpressApp>().response;
+      if (response) holdResponsesForCommit(response);
+    }
   }
 }

@@ -3,25 +3,29 @@ import { acceptsHtml, clientIp, setResponseHeader, userAgent } from '../http/htt
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type { HttpRequestLike, HttpResponseLike } from '../http/http-exchange.util.js';
 import { SessionExchange } from '../session/session-exchange.js';
-import { commitBeforeResponse } from './http-commit.util.js';
 import type { SessionTransport } from './session-transport.interface.js';
 
-const exchanges = new WeakMap<object, SessionExchange>();
+/** Where a request keeps its exchange: a property, cheaper than a WeakMap entry per request. */
+const EXCHANGE = Symbol('nestjs-sessions.exchange');
+
+type CarryingRequest = HttpRequestLike & { [EXCHANGE]?: SessionExchange };
 
 /**
  * The exchange of an HTTP request, made once and kept with the request (it dies with it). Its
- * commit, handed over when its session is first loaded, runs before the response goes out.
+ * commit, left on it when its session is first loaded, runs before the response goes out (see
+ * `http-commit.util.ts`).
  */
 export function httpExchange(request: HttpRequestLike): SessionExchange {
-  let exchange = exchanges.get(request);
-  if (!exchange) {
-    const origin = { userAgent: userAgent(request), ip: clientIp(request) };
-    exchange = new SessionExchange(request.headers.cookie, origin, {
-      scheduleCommit: (commit) => commitBeforeResponse(request, commit),
-    });
-    exchanges.set(request, exchange);
-  }
-  return exchange;
+  const carrying = request as CarryingRequest;
+  return (carrying[EXCHANGE] ??= new SessionExchange(request.headers.cookie, () => ({
+    userAgent: userAgent(request),
+    ip: clientIp(request),
+  })));
+}
+
+/** The exchange of `request` if anything made one, without making one. */
+export function existingHttpExchange(request: object): SessionExchange | undefined {
+  return (request as CarryingRequest)[EXCHANGE];
 }
 
 /**
