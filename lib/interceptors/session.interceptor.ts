@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import type { ModulesContainer } from '@nestjs/core';
-import { catchError, concatMap } from 'rxjs';
+import { catchError, concatMap, of, throwError } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { WS_TRANSPORT } from '../transports/ws.transport.js';
 
@@ -24,13 +24,13 @@ export class SessionInterceptor implements NestInterceptor {
     if (!WS_TRANSPORT.handles(context)) return next.handle();
     const exchange = WS_TRANSPORT.exchange(context);
     return next.handle().pipe(
-      concatMap(async (value: unknown) => {
-        await exchange.commitPending(null);
-        return value;
+      concatMap((value: unknown) => {
+        const committing = exchange.commitPending(null);
+        return committing ? committing.then(() => value) : of(value);
       }),
-      catchError(async (error: unknown) => {
-        await exchange.commitPending(null);
-        throw error;
+      catchError((error: unknown) => {
+        const committing = exchange.commitPending(null);
+        return committing ? committing.then(() => Promise.reject(error)) : throwError(() => error);
       }),
     );
   }

@@ -17,8 +17,11 @@ export interface CookieWriter {
   append(setCookie: string): void;
 }
 
-/** Commits an exchange's session, writing its `Set-Cookie` through `writer` (if any). */
-export type ExchangeCommit = (writer: CookieWriter | null) => Promise<void>;
+/**
+ * Commits an exchange's session, writing its `Set-Cookie` through `writer` (if any);
+ * `undefined` when it is done already (nothing to wait for).
+ */
+export type ExchangeCommit = (writer: CookieWriter | null) => Promise<void> | undefined;
 
 /** What the transport that made an exchange tells it about itself. */
 export interface ExchangeCarrier {
@@ -109,11 +112,14 @@ export class SessionExchange {
     return this.pending !== undefined;
   }
 
-  /** Runs the commit waiting on this exchange, if any (at most once). */
-  async commitPending(writer: CookieWriter | null): Promise<void> {
+  /**
+   * Runs the commit waiting on this exchange, if any (at most once): what to wait for, or
+   * `undefined` when it is done already.
+   */
+  commitPending(writer: CookieWriter | null): Promise<void> | undefined {
     const commit = this.pending;
     this.pending = undefined;
-    if (commit) await commit(writer);
+    return commit?.(writer);
   }
 
   /** Whether anything asked for the session yet. */

@@ -28,19 +28,20 @@ export class SessionCommitter {
   /**
    * Commits `exchange`'s session, once; `writer` is where its transport writes `Set-Cookie`
    * (`null` where it cannot). An exchange that never asked for its session commits nothing.
+   * `undefined` when the commit is done already, with no store call to wait for (an unchanged
+   * session within `touchInterval`, a cookie cleared): the response need not wait a tick.
    */
-  async commit(exchange: SessionExchange, writer: CookieWriter | null): Promise<void> {
+  commit(exchange: SessionExchange, writer: CookieWriter | null): Promise<void> | undefined {
     const taken = exchange.takeForCommit();
-    if (!taken) return;
-    let loaded: LoadedSession | undefined;
-    try {
-      loaded = await taken;
-      await this.write(loaded, writer);
-    } catch (error) {
-      throw exchange.translate(error);
-    } finally {
-      if (loaded) for (const listener of this.listeners) listener(exchange, loaded.handle);
-    }
+    if (!taken) return undefined;
+    const loaded = exchange.loaded;
+    if (loaded) return this.finish(exchange, loaded, writer);
+    return taken.then(
+      (loaded) => this.finish(exchange, loaded, writer),
+      (error: unknown) => {
+        throw exchange.translate(error);
+      },
+    );
   }
 
   /**
@@ -51,25 +52,52 @@ export class SessionCommitter {
     this.listeners.push(listener);
   }
 
-  private async write(
+  private finish(
+    exchange: SessionExchange,
+    loaded: LoadedSession,
+    writer: CookieWriter | null,
+  ): Promise<void> | undefined {
+    const done = () => {
+      for (const listener of this.listeners) listener(exchange, loaded.handle);
+    };
+    let writing: Promise<void> | undefined;
+    try {
+      writing = this.write(loaded, writer);
+    } catch (error) {
+      done();
+      return Promise.reject(exchange.translate(error));
+    }
+    if (!writing) {
+      done();
+      return undefined;
+    }
+    return writing.then(done, (error: unknown) => {
+      done();
+      throw exchange.translate(error);
+    });
+  }
+
+  /** What the session needs: a store call (awaited), or nothing more than a cookie. */
+  private write(
     { handle, cookieSent }: LoadedSession,
     writer: CookieWriter | null,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const now = new Date();
-
     if (handle.isDestroyed) {
       if (cookieSent) this.clearCookie(writer);
     } else if (this.shouldCreate(handle)) {
       this.assertValid(handle);
-      await this.create(handle, now);
-      this.stored(handle, now, writer);
+      return this.create(handle, now).then(() => this.stored(handle, now, writer));
     } else if (this.shouldPatch(handle) || this.shouldTouch(handle, now)) {
       this.assertValid(handle);
-      if (await this.patch(handle, now)) this.stored(handle, now, writer);
-      else this.clearCookie(writer); // deleted meanwhile (revoked, signed out): never resurrect
+      return this.patch(handle, now).then((found) => {
+        if (found) this.stored(handle, now, writer);
+        else this.clearCookie(writer); // deleted meanwhile (revoked, signed out): never resurrect
+      });
     } else if (this.shouldClearCookie(handle, cookieSent)) {
       this.clearCookie(writer);
     }
+    return undefined;
   }
 
   /** A session not in the store yet, worth storing. */

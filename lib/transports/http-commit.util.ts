@@ -71,11 +71,12 @@ export function commitBeforeSend(
   done: (error: Error | null, payload?: unknown) => void,
 ): void {
   const exchange = existingHttpExchange(request);
-  if (!exchange?.hasPendingCommit) {
+  const committing = exchange?.hasPendingCommit && exchange.commitPending(cookieWriter(reply));
+  if (!committing) {
     done(null, payload);
     return;
   }
-  exchange.commitPending(cookieWriter(reply)).then(
+  committing.then(
     () => done(null, payload),
     (error: unknown) => {
       const answer = failedCommitAnswer(request, error);
@@ -119,10 +120,12 @@ function held(
   if (!hold) {
     const exchange = response.req && existingHttpExchange(response.req);
     if (!exchange?.hasPendingCommit) return false;
+    const committing = exchange.commitPending(cookieWriter(response));
+    if (!committing) return false; // committed at once: the call goes through
     hold = { calls: [], wrote: false, end };
     holds.set(response, hold);
     const holding = hold;
-    exchange.commitPending(cookieWriter(response)).then(
+    committing.then(
       () => release(response, holding),
       (error: unknown) => answerFailure(response, holding, error),
     );
