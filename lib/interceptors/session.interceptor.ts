@@ -30,7 +30,10 @@ export class SessionInterceptor implements NestInterceptor {
       }),
       catchError((error: unknown) => {
         const committing = exchange.commitPending(null);
-        return committing ? committing.then(() => Promise.reject(error)) : throwError(() => error);
+        if (!committing) return throwError(() => error);
+        return committing.then(() => {
+          throw error;
+        });
       }),
     );
   }

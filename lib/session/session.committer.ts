@@ -65,7 +65,10 @@ export class SessionCommitter {
       writing = this.write(loaded, writer);
     } catch (error) {
       done();
-      return Promise.reject(exchange.translate(error));
+      const failure = exchange.translate(error);
+      return Promise.resolve().then(() => {
+        throw failure;
+      });
     }
     if (!writing) {
       done();
