@@ -44,6 +44,21 @@ describe('TypeOrmSessionStore statements', () => {
     ]);
   });
 
+  it('answers reads made together with one statement, each read its own session', async () => {
+    const now = new Date();
+    const live = [sessionRecord(), sessionRecord(), sessionRecord()];
+    const expired = sessionRecord({ expiresAt: new Date(now.getTime() - 1_000) });
+    for (const record of [...live, expired]) await store.create(record);
+    proxy.reset();
+    const ids = [live[0].id, 'missing', live[1].id, expired.id, live[2].id, live[0].id];
+    const found = await Promise.all(ids.map((id) => store.find(id, now)));
+    expect(found).toEqual([live[0], null, live[1], null, live[2], live[0]]);
+    expect(proxy.statements()).toEqual([
+      expect.stringMatching(/^SELECT .* FROM "test_\w+"\."sessions" WHERE id = ANY\(\$1\)/),
+    ]);
+    for (const record of [...live, expired]) await store.delete(record.id);
+  });
+
   it('patches data in one statement', async () => {
     const record = sessionRecord();
     await store.create(record);

@@ -52,6 +52,7 @@ export function sweepLockKey(table: string): string {
  */
 export class PostgresSessionSql implements SessionSqlDialect {
   private readonly findSql: string;
+  private readonly findManySql: string;
   private readonly createSql: string;
   private readonly deleteSql: string;
   private readonly findByUserSql: string;
@@ -67,6 +68,7 @@ export class PostgresSessionSql implements SessionSqlDialect {
 
   constructor(private readonly table: string) {
     this.findSql = `SELECT ${COLUMNS} FROM ${table} WHERE id = $1 AND expires_at > $2`;
+    this.findManySql = `SELECT ${COLUMNS} FROM ${table} WHERE id = ANY($1) AND expires_at > $2`;
     this.createSql =
       `INSERT INTO ${table} (${COLUMNS}) ` + 'VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8, $9)';
     this.deleteSql = `DELETE FROM ${table} WHERE id = $1`;
@@ -83,6 +85,10 @@ export class PostgresSessionSql implements SessionSqlDialect {
 
   find(id: string, now: Date): SqlStatement {
     return { sql: this.findSql, params: [id, now] };
+  }
+
+  findMany(ids: string[], now: Date): SqlStatement {
+    return { sql: this.findManySql, params: [ids, now] };
   }
 
   create(record: SessionRecord): SqlStatement {

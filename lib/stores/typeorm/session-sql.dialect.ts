@@ -53,6 +53,8 @@ export function sessionSqlFamily(type: DataSourceOptions['type']): SessionSqlFam
  */
 export interface SessionSqlDialect {
   find(id: string, now: Date): SqlStatement;
+  /** The live sessions among `ids`, in one statement: where set, concurrent reads are batched. */
+  findMany?(ids: string[], now: Date): SqlStatement;
   create(record: SessionRecord): SqlStatement;
   /** One UPDATE of the live row that merges data keys in SQL (see `SessionStore.patch`). */
   patch(id: string, patch: SessionPatch, now: Date): SqlStatement;

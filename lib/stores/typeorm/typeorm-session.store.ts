@@ -14,6 +14,7 @@ import { PostgresInvalidationChannel } from './postgres-invalidation.channel.js'
 import { PostgresPreparedRunner } from './postgres-prepared.runner.js';
 import type { StatementResult } from './postgres-prepared.runner.js';
 import { PostgresSessionSql } from './postgres-session.sql.js';
+import { SessionReadBatcher } from './session-read.batcher.js';
 import { SessionEntity } from './session.entity.js';
 import { sessionSqlFamily } from './session-sql.dialect.js';
 import type { SessionSqlDialect, SessionSqlFamily, SqlStatement } from './session-sql.dialect.js';
@@ -76,6 +77,7 @@ export class TypeOrmSessionStore extends SessionStore {
   private statements: SessionSqlDialect | undefined;
   private channel: PostgresInvalidationChannel | undefined;
   private readonly prepared: PostgresPreparedRunner | undefined;
+  private batcher: SessionReadBatcher | undefined;
   /** `storeTimeout`, once {@link initialize}d. */
   private timeout = Infinity;
 
@@ -113,9 +115,27 @@ export class TypeOrmSessionStore extends SessionStore {
     await checkSessionTable(run, this.sql, this.tablePath, settings.timeout);
   }
 
+  /** Concurrent reads are batched into one statement where the dialect can (PostgreSQL). */
   async find(id: string, now: Date): Promise<SessionRecord | null> {
+    return this.reads ? this.reads.find(id, now) : this.findOne(id, now);
+  }
+
+  private async findOne(id: string, now: Date): Promise<SessionRecord | null> {
     const { records } = await this.run(this.sql.find(id, now));
     return records.length === 0 ? null : this.sql.toRecord(records[0] as object);
+  }
+
+  private get reads(): SessionReadBatcher | undefined {
+    const sql = this.sql;
+    if (this.batcher || !sql.findMany) return this.batcher;
+    const findMany = sql.findMany.bind(sql);
+    return (this.batcher = new SessionReadBatcher(
+      (id, now) => this.findOne(id, now),
+      async (ids, now) => {
+        const { records } = await this.run(findMany(ids, now));
+        return records.map((row) => sql.toRecord(row as object));
+      },
+    ));
   }
 
   async create(record: SessionRecord): Promise<void> {
