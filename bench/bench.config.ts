@@ -15,6 +15,12 @@ export const BENCH_SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 /** The user every variant signs in. */
 export const BENCH_USER = 'bench-user';
 
+/**
+ * Signed-in sessions an HTTP or GraphQL load cycles through, one request each in turn, so that
+ * every setup reads many sessions at once (as a real app does), not one row over and over.
+ */
+export const BENCH_SESSIONS = 64;
+
 /** The GraphQL operation of the GraphQL variants: what `GET /me` is to the HTTP ones. */
 export const BENCH_GRAPHQL_QUERY = '{ me { userId } }';
 

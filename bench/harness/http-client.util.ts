@@ -7,6 +7,7 @@ export async function login(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/login`, { method: 'POST' });
   if (res.status !== 200)
     throw new Error(`POST ${baseUrl}/login answered ${res.status}: ${await res.text()}`);
+  await res.text(); // the whole response: express-session saves before its last byte only
   const cookie = res.headers.getSetCookie()[0]?.split(';')[0] ?? '';
   await get(baseUrl, '/me', cookie);
   return cookie;

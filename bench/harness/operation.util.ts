@@ -1,4 +1,9 @@
-import { BENCH_GRAPHQL_QUERY, BENCH_SOCKET_EVENT, BENCH_USER } from '../bench.config.js';
+import {
+  BENCH_GRAPHQL_QUERY,
+  BENCH_SESSIONS,
+  BENCH_SOCKET_EVENT,
+  BENCH_USER,
+} from '../bench.config.js';
 import { transportOf } from '../bench.variants.js';
 import type { Variant } from '../bench.variants.js';
 import { login } from './http-client.util.js';
@@ -9,21 +14,23 @@ import { connectSocket } from './socket-client.util.js';
 const ME = { userId: BENCH_USER };
 
 /**
- * Signs in on a variant's server (over HTTP, `POST /login`) and returns what to load it with:
- * `GET /me`, the GraphQL query `{ me { userId } }` (POST /graphql), or the gateway message `me`,
- * each with the signed-in cookie. A GraphQL or socket variant is asked once first and must
+ * Signs in on a variant's server (over HTTP, `POST /login`, {@link BENCH_SESSIONS} times) and
+ * returns what to load it with: `GET /me` or the GraphQL query `{ me { userId } }` (POST
+ * /graphql), cycling through those sessions' cookies, or the gateway message `me` with one. A GraphQL or socket variant is asked once first and must
  * answer the user (a GraphQL error answers HTTP 200: the load then checks every body).
  */
 export async function loadRequestFor(variant: Variant, url: string): Promise<LoadRequest> {
-  const cookie = await login(url);
+  const cookies: string[] = [];
+  for (let i = 0; i < BENCH_SESSIONS; i++) cookies.push(await login(url));
+  const [cookie] = cookies;
   const transport = transportOf(variant);
-  if (transport === 'http') return { kind: 'http', method: 'GET', path: '/me', cookies: [cookie] };
+  if (transport === 'http') return { kind: 'http', method: 'GET', path: '/me', cookies };
   if (transport === 'apollo' || transport === 'mercurius') {
     const request: HttpLoadRequest = {
       kind: 'http',
       method: 'POST',
       path: '/graphql',
-      cookies: [cookie],
+      cookies,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: BENCH_GRAPHQL_QUERY }),
     };

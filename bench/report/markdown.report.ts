@@ -1,3 +1,4 @@
+import { BENCH_SESSIONS } from '../bench.config.js';
 import type {
   BenchResults,
   ScaleResults,
@@ -17,7 +18,8 @@ export function markdownReport(results: BenchResults): string {
     `Measured ${results.generatedAt.slice(0, 10)} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ` +
       `PostgreSQL ${machine.postgres} (load average ${machine.loadAverage.start.toFixed(1)} at start, ` +
       `${machine.loadAverage.end.toFixed(1)} at end). NestJS 12, each server in its own process, ` +
-      `autocannon in another, ${config.connections} connections, \`GET /me\` with a signed-in cookie; ` +
+      `autocannon in another, ${config.connections} connections, \`GET /me\` cycling through ` +
+      `${BENCH_SESSIONS} signed-in sessions' cookies; ` +
       `median of ${config.rounds} interleaved rounds of ${config.durationSeconds} s (req/s range in ` +
       `brackets). CPU per request from \`/proc\`: the server process, and the Postgres backends ` +
       `serving it. Statements per request counted exactly through a SQL proxy, in a separate pass.`,
@@ -74,7 +76,8 @@ function transportsSection(results: BenchResults): string[] {
       `nestjs-sessions without and with the read cache (\`cache\`, set as in the HTTP "+ cache" rows), ` +
       `× floor being each row's req/s or msg/s over its own transport's floor (1 − × floor: ` +
       `what the session read costs). ` +
-      `GraphQL: \`POST /graphql\` \`{ me { userId } }\` with a signed-in cookie over ` +
+      `GraphQL: \`POST /graphql\` \`{ me { userId } }\` cycling through ${BENCH_SESSIONS} ` +
+      `signed-in sessions' cookies over ` +
       `${config.connections} connections, the resolver behind \`AuthGuard\` taking \`@Session()\`; ` +
       `every response body is checked. WebSocket: ${config.connections} sockets connected with ` +
       `the cookie, each sending the message \`me\` and awaiting its reply in a loop ` +
