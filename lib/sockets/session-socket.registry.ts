@@ -103,13 +103,17 @@ export class SessionSocketRegistry implements OnModuleInit, OnModuleDestroy {
       if (tracked) this.end(client); // its cookie's session is gone: a missed invalidation
       return;
     }
+    const expiresAt = session.expiresAt.getTime();
+    if (
+      tracked?.sessionId === session.id &&
+      tracked.userId === session.userId &&
+      tracked.expiresAt === expiresAt
+    ) {
+      return; // known as it is: nothing to re-index, no timer to re-arm
+    }
     if (!tracked) onSocketClosed(client, () => this.untrack(client));
     else this.unindex(client, tracked);
-    const next: Tracked = {
-      sessionId: session.id,
-      userId: session.userId,
-      expiresAt: session.expiresAt.getTime(),
-    };
+    const next: Tracked = { sessionId: session.id, userId: session.userId, expiresAt };
     this.index(client, next);
     this.listen();
   }
