@@ -19,6 +19,8 @@ import type { SessionHandle } from './session.handle.js';
 export class SessionCommitter {
   private readonly listeners: Array<(exchange: SessionExchange, handle: SessionHandle) => void> =
     [];
+  /** Sessions whose touch is in flight on this instance. */
+  private readonly touching = new Set<string>();
 
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
@@ -91,16 +93,28 @@ export class SessionCommitter {
     } else if (this.shouldCreate(handle)) {
       this.assertValid(handle);
       return this.create(handle, now).then(() => this.stored(handle, now, writer));
-    } else if (this.shouldPatch(handle) || this.shouldTouch(handle, now)) {
+    } else if (this.shouldPatch(handle)) {
       this.assertValid(handle);
-      return this.patch(handle, now).then((found) => {
-        if (found) this.stored(handle, now, writer);
-        else this.clearCookie(writer); // deleted meanwhile (revoked, signed out): never resurrect
-      });
+      return this.patchStored(handle, now, writer);
+    } else if (this.shouldTouch(handle, now)) {
+      // Requests that read the session before a touch landed would each touch it again: under
+      // load, a stampede of UPDATEs on one row. One touch in flight per session is enough.
+      if (this.touching.has(handle.id)) return undefined;
+      this.touching.add(handle.id);
+      const id = handle.id;
+      return this.patchStored(handle, now, writer).finally(() => this.touching.delete(id));
     } else if (this.shouldClearCookie(handle, cookieSent)) {
       this.clearCookie(writer);
     }
     return undefined;
+  }
+
+  /** Writes what changed (or only the new expiry); a session deleted meanwhile is not revived. */
+  private patchStored(handle: SessionHandle, now: Date, writer: CookieWriter | null) {
+    return this.patch(handle, now).then((found) => {
+      if (found) this.stored(handle, now, writer);
+      else this.clearCookie(writer); // deleted meanwhile (revoked, signed out): never resurrect
+    });
   }
 
   /** A session not in the store yet, worth storing. */
