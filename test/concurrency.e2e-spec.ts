@@ -145,8 +145,10 @@ describe.each(ADAPTERS)('concurrent requests on one session, on PostgreSQL (%s)'
     expect(lost).toEqual([]);
     const updates = proxy.statements(/^UPDATE\b.*\bsessions\b/s);
     const touches = updates.filter((sql) => !/\bdata\b/.test(sql));
-    expect(touches).toHaveLength(readers); // each reader touched, none of them wrote data
-    expect(updates).toHaveLength(writers + readers);
+    // none of the touches wrote data; readers held together share the touch in flight
+    expect(touches.length).toBeGreaterThanOrEqual(1);
+    expect(touches.length).toBeLessThanOrEqual(readers);
+    expect(updates).toHaveLength(writers + touches.length);
   });
 
   it('never resurrects a session destroyed while other requests held it', async () => {

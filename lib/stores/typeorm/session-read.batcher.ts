@@ -39,7 +39,10 @@ export class SessionReadBatcher {
     this.waiting = [];
     if (batch.length === 1) {
       const [read] = batch;
-      this.readOne(read.id, read.now).then(read.resolve, read.reject);
+      this.readOne(read.id, read.now).then(
+        (record) => read.resolve(record),
+        (error: unknown) => read.reject(error),
+      );
       return;
     }
     let earliest = batch[0].now;
