@@ -7,6 +7,7 @@ import type {
   SessionPatch,
   SessionRecord,
 } from '../stores/session-record.interface.js';
+import { CopyOnWriteData } from './session-data.copy.js';
 import { userDataOf } from './session-data.validator.js';
 import { copySessionValue } from './session-value.checker.js';
 import type { Session } from './session.interface.js';
@@ -26,10 +27,8 @@ type Status = 'unmodified' | 'modified' | 'destroyed';
  * `SessionCommitter` writes the rest.
  *
  * Copy-on-write: the record it is loaded from may be the read cache's own, shared by
- * concurrent requests, so the handle never changes it or anything in it. Its data object is
- * copied (shallowly) before the first key is written, and an object or array value is cloned
- * once, into that copy, before it is handed to the app (`get`, `consumeFlash`); a request that
- * reads only strings, numbers and booleans copies nothing.
+ * concurrent requests, so the handle never changes it or anything in it; its data is a
+ * {@link CopyOnWriteData} over the record's.
  *
  * @internal
  */
@@ -37,10 +36,8 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   private status: Status = 'unmodified';
   private readonly changedKeys = new Set<string>();
   private userChanged = false;
-  /** Whether `record.data` is this handle's own object, not the loaded record's. */
-  private dataOwned: boolean;
-  /** Keys whose value in `record.data` is this handle's own (set, flashed or cloned here). */
-  private readonly ownedValues = new Set<string>();
+  /** The data as this request sees it (`record.data` is the loaded record's, never changed). */
+  private readonly values: CopyOnWriteData;
   /** Set for a session whose exchange cannot set a cookie (a socket): see {@link keepToken}. */
   private tokenKept = false;
 
@@ -52,7 +49,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     /** A row exists in the store under `id`. */
     private stored: boolean,
   ) {
-    this.dataOwned = isNew; // a fresh handle made its record itself
+    this.values = new CopyOnWriteData(record.data, isNew); // a fresh handle made its record itself
   }
 
   static fresh(
@@ -103,7 +100,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   }
 
   get<K extends keyof T & string>(key: K): T[K] | undefined {
-    return this.ownValue(key) as T[K] | undefined;
+    return this.values.read(key) as T[K] | undefined;
   }
 
   set<K extends keyof T & string>(key: K, value: T[K] | undefined): void {
@@ -122,13 +119,13 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   }
 
   consumeFlash<V = unknown>(key: string): V | undefined {
-    const value = this.ownValue(FLASH_KEY_PREFIX + key) as V | undefined;
+    const value = this.values.read(FLASH_KEY_PREFIX + key) as V | undefined;
     if (value !== undefined) this.write(FLASH_KEY_PREFIX + key, undefined);
     return value;
   }
 
   csrfToken(): string {
-    const existing = this.record.data[CSRF_KEY];
+    const existing = this.values.current[CSRF_KEY];
     if (typeof existing === 'string') return existing;
     const token = randomBytes(32).toString('base64url');
     this.write(CSRF_KEY, token);
@@ -187,11 +184,11 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   }
   /** Whether there is anything worth storing for an anonymous session. */
   get hasContent(): boolean {
-    return this.record.userId !== null || Object.keys(this.record.data).length > 0;
+    return this.record.userId !== null || Object.keys(this.values.current).length > 0;
   }
   /** Whether this request set (not only deleted) a data key not yet written. */
   get hasSetKeys(): boolean {
-    for (const key of this.changedKeys) if (this.record.data[key] !== undefined) return true;
+    for (const key of this.changedKeys) if (this.values.current[key] !== undefined) return true;
     return false;
   }
   /**
@@ -199,19 +196,19 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
    * committer: its values may be the loaded record's own.
    */
   get data(): Readonly<SessionData> {
-    return this.record.data;
+    return this.values.current;
   }
   /**
    * Data without the library's reserved keys, as `dataClass` sees it: a new object, but its
    * values may be the loaded record's own, so only read them.
    */
   get userData(): SessionData {
-    return userDataOf(this.record.data);
+    return userDataOf(this.values.current);
   }
 
   /** The whole record to create, stamped as seen `now`. */
   toRecord(now: Date): SessionRecord {
-    return { ...this.stamp(now), data: { ...this.record.data } };
+    return { ...this.stamp(now), data: { ...this.values.current } };
   }
 
   /** Only what this request changed, stamped as seen `now`. A touch when nothing changed. */
@@ -220,7 +217,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     const patch: SessionPatch = { lastSeenAt, expiresAt };
     if (this.changedKeys.size > 0) {
       const keys = [...this.changedKeys];
-      const data = this.record.data;
+      const data = this.values.current;
       patch.set = Object.fromEntries(
         keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]),
       );
@@ -254,40 +251,13 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   private write(key: string, value: unknown): void {
     this.assertAlive();
     if (value === undefined) {
-      if (!(key in this.record.data)) return;
-      delete this.ownData()[key];
-      this.ownedValues.delete(key);
+      if (!(key in this.values.current)) return;
+      this.values.delete(key);
     } else {
-      this.ownData()[key] = value;
-      this.ownedValues.add(key);
+      this.values.set(key, value);
     }
     this.changedKeys.add(key);
     this.status = 'modified';
-  }
-
-  /**
-   * The value under `key`, safe to hand to the app: an object or array from the loaded record
-   * is cloned into this handle's data the first time (not marking the key changed), so changing
-   * it in place never reaches the record, and later reads return that same copy.
-   */
-  private ownValue(key: string): unknown {
-    const data = this.record.data;
-    const value = data[key];
-    if (typeof value !== 'object' || value === null || this.ownedValues.has(key)) return value;
-    if (!Object.hasOwn(data, key)) return value; // inherited (`__proto__`…): not session data
-    const copy = structuredClone(value);
-    this.ownData()[key] = copy;
-    this.ownedValues.add(key);
-    return copy;
-  }
-
-  /** `record.data`, copied first (shallowly) if it is still the loaded record's. */
-  private ownData(): SessionData {
-    if (!this.dataOwned) {
-      this.record = { ...this.record, data: { ...this.record.data } };
-      this.dataOwned = true;
-    }
-    return this.record.data;
   }
 
   private assertTokenCanChange(): void {
