@@ -34,6 +34,10 @@ export const SESSION_STORE_PROVIDERS: Provider[] = [
     inject: [RESOLVED_SESSION_OPTIONS, { token: DataSource, optional: true }],
     useFactory: (options: ResolvedSessionOptions, dataSource?: DataSource) => {
       const store = options.store ?? defaultStore(dataSource);
+      if (options.maxSessionsPerUser && !store.supports('createWithinLimit')) {
+        const problem = SESSION_MESSAGES.optionMaxSessionsStore(store.constructor.name);
+        throw new Error(SESSION_MESSAGES.invalidOptions([problem]));
+      }
       const { enabled, ttl, maxEntries } = options.cache;
       if (!enabled) return store;
       if (store instanceof SealedSessionStore) {

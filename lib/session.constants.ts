@@ -4,6 +4,9 @@ export const RESOLVED_SESSION_OPTIONS = Symbol('nestjs-sessions:resolved-options
 /** Metadata set by `@Session()` on its handler: the interceptor loads the session first. */
 export const USES_SESSION_KEY = 'nestjs-sessions:uses-session';
 
+/** Metadata key set by `@RequireFreshAuth(maxAge)`: the age in milliseconds. */
+export const FRESH_AUTH_KEY = 'nestjs-sessions:fresh-auth';
+
 /** Metadata key set by `@Public()`. */
 export const IS_PUBLIC_KEY = 'nestjs-sessions:public';
 
@@ -14,6 +17,8 @@ export const TOKEN_BYTES = 32;
 export const RESERVED_KEY_PREFIX = '$';
 export const FLASH_KEY_PREFIX = '$flash:';
 export const CSRF_KEY = '$csrf';
+/** Data key marking a session signed in with `{ rememberMe: true }`: it has the longer timeouts. */
+export const REMEMBER_ME_KEY = '$rememberMe';
 
 /** Seconds a client is told to wait when the store is unreachable. */
 export const STORE_RETRY_AFTER_SECONDS = 5;

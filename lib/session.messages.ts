@@ -71,6 +71,22 @@ export const SESSION_MESSAGES = {
   optionCookieSameSiteNone: () =>
     "`cookie.sameSite: 'none'` requires `cookie.secure: true` (browsers reject it otherwise).",
   optionBatchSize: () => '`cleanup.batchSize` must be a whole number from 1 to 100000.',
+  optionRememberMe: () =>
+    "`rememberMe` must be an object such as { idleTimeout: '30d', absoluteTimeout: '90d' }.",
+  optionRememberMeShorter: (which: 'idleTimeout' | 'absoluteTimeout') =>
+    `\`rememberMe.${which}\` must not be shorter than \`${which}\`: remembered sessions are ` +
+    'meant to last longer than the others.',
+  optionRememberMeOrder: () =>
+    '`rememberMe.idleTimeout` must not be longer than `rememberMe.absoluteTimeout`.',
+  optionMaxSessions: () =>
+    "`maxSessionsPerUser` must be an object such as { max: 3, whenExceeded: 'revoke-oldest' }.",
+  optionMaxSessionsMax: () => '`maxSessionsPerUser.max` must be a whole number from 1 to 10000.',
+  optionMaxSessionsWhen: () =>
+    "`maxSessionsPerUser.whenExceeded` must be 'revoke-oldest' or 'refuse'.",
+  optionMaxSessionsStore: (store: string) =>
+    `\`maxSessionsPerUser\` needs a store that lists and revokes a user's sessions at once ` +
+    `(TypeOrmSessionStore, RedisSessionStore, MemorySessionStore); ${store} cannot ` +
+    '(a cookie store keeps nothing server-side to count).',
   optionUnknown: (name: string) => `\`${name}\` is not a SessionModule option.`,
   optionInvalid: (name: string, constraint: string) => `\`${name}\`: ${constraint}`,
   noDataSource: () =>
@@ -126,6 +142,22 @@ export const SESSION_MESSAGES = {
   noSessionOnRequest: () =>
     'nestjs-sessions: @Session() and SessionService need an HTTP request ' +
     '(is SessionModule imported, and is this an HTTP route?).',
+  rememberMeNotConfigured: () =>
+    'nestjs-sessions: signIn(session, userId, { rememberMe: true }) needs the `rememberMe` ' +
+    "option: SessionModule.forRoot({ …, rememberMe: { idleTimeout: '30d', absoluteTimeout: '90d' } }).",
+  tooManySessions: (max: number) =>
+    `This account is already signed in on ${max} ${max === 1 ? 'device' : 'devices'}; ` +
+    'sign out of one of them first.',
+  reauthenticationRequired: () => 'ReauthenticationRequired',
+  reauthenticateAnonymous: () =>
+    'nestjs-sessions: reauthenticate(session) needs a signed-in session; use signIn() first.',
+  requireFreshAuthMaxAge: (value: string) =>
+    `nestjs-sessions: @RequireFreshAuth(${value}): the age must be a positive duration such as ` +
+    "'10m' or a number of milliseconds.",
+  userLockTimedOut: (timeout: number) =>
+    `another sign-in of the same user held its lock for over ${timeout} ms`,
+  eventListenerFailed: (event: string) =>
+    `nestjs-sessions: a listener of '${event}' threw; the session operation is unaffected.`,
   invalidUserId: () => 'nestjs-sessions: signIn() needs a non-empty string userId.',
   notASession: () =>
     'nestjs-sessions: SessionService needs the session given by @Session() (or SessionService.get()).',

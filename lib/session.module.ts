@@ -3,7 +3,10 @@ import type { OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, ModulesContainer } from '@nestjs/core';
 import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
 import { SessionStoreUnavailableFilter } from './transports/session-store-unavailable.filter.js';
+import { SessionEventEmitter } from './events/session-event.emitter.js';
 import { AuthGuard } from './guards/auth.guard.js';
+import { FreshAuthGuard } from './guards/fresh-auth.guard.js';
+import { SessionStoreHealthIndicator } from './health/session-store-health.indicator.js';
 import { SessionLoadingGuard } from './guards/session-loading.guard.js';
 import { bindToGateways } from './interceptors/session.interceptor.js';
 import type {
@@ -41,13 +44,24 @@ import { SessionStore } from './stores/session.store.js';
     SessionCommitter,
     SessionService,
     SessionCleanupService,
+    SessionEventEmitter,
     AuthGuard,
+    FreshAuthGuard,
+    SessionStoreHealthIndicator,
     HttpCommitHook,
     { provide: APP_GUARD, useClass: SessionLoadingGuard },
     SessionSocketRegistry,
     { provide: APP_FILTER, useClass: SessionStoreUnavailableFilter },
   ],
-  exports: [RESOLVED_SESSION_OPTIONS, SessionStore, SessionLoader, SessionService, AuthGuard],
+  exports: [
+    RESOLVED_SESSION_OPTIONS,
+    SessionStore,
+    SessionLoader,
+    SessionService,
+    AuthGuard,
+    FreshAuthGuard,
+    SessionStoreHealthIndicator,
+  ],
 })
 export class SessionModule extends ConfigurableModuleClass implements OnModuleInit {
   constructor(

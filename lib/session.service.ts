@@ -1,16 +1,30 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import { SessionCleanupService } from './cleanup/session-cleanup.service.js';
+import { TooManySessionsException } from './errors/too-many-sessions.exception.js';
+import { SessionEventEmitter } from './events/session-event.emitter.js';
+import { SESSION_EVENTS } from './events/session-events.constants.js';
+import type { ResolvedSessionOptions } from './options/session-options.interface.js';
 import { requireTransport } from './transports/session-transports.js';
+import { RESOLVED_SESSION_OPTIONS } from './session.constants.js';
 import { SESSION_MESSAGES } from './session.messages.js';
 import { SessionInvalidationPublisher } from './stores/session-invalidation.publisher.js';
-import type { SessionSummary } from './stores/session-record.interface.js';
+import type { SessionLimit, SessionSummary } from './stores/session-record.interface.js';
 import { SessionStoreGate } from './stores/session-store.gate.js';
 import { SessionStore } from './stores/session.store.js';
 import { SessionExpiryPolicy } from './session/session-expiry.policy.js';
 import { SessionHandle } from './session/session.handle.js';
 import type { Session } from './session/session.interface.js';
 import { SessionLoader } from './session/session.loader.js';
+
+/** Options of `SessionService.signIn()`. @publicApi */
+export interface SignInOptions {
+  /**
+   * "Keep me signed in": the session gets the `rememberMe` option's longer timeouts (an error
+   * when that option is unset). @default false
+   */
+  rememberMe?: boolean;
+}
 
 /**
  * Sign-in, sign-out and the management of a user's sessions across devices.
@@ -27,6 +41,8 @@ export class SessionService {
     private readonly cleanup: SessionCleanupService,
     private readonly gate: SessionStoreGate,
     private readonly expiry: SessionExpiryPolicy,
+    private readonly events: SessionEventEmitter,
+    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
   ) {
     this.invalidations = new SessionInvalidationPublisher(store, gate);
   }
@@ -41,20 +57,53 @@ export class SessionService {
 
   /**
    * Binds `userId` to the session under a new token (the old one stops working at
-   * once: no session fixation), keeping its data, and stamps `authenticatedAt`.
+   * once: no session fixation), keeping its data, and stamps `authenticatedAt`. With
+   * `{ rememberMe: true }` the session gets the `rememberMe` option's timeouts.
+   *
+   * With `maxSessionsPerUser`, the signed-in session is written here, at once, within the
+   * limit: the user's oldest sessions are revoked to make room, or (`'refuse'`) this rejects
+   * with `TooManySessionsException`, leaving the session as it was.
    */
-  async signIn(session: Session<object>, userId: string): Promise<void> {
+  async signIn(
+    session: Session<object>,
+    userId: string,
+    options: SignInOptions = {},
+  ): Promise<void> {
     if (typeof userId !== 'string' || userId.length === 0) {
       throw new TypeError(SESSION_MESSAGES.invalidUserId());
     }
+    const rememberMe = options.rememberMe === true;
+    if (rememberMe && !this.options.rememberMe) {
+      throw new Error(SESSION_MESSAGES.rememberMeNotConfigured());
+    }
     const handle = this.handleOf(session);
+    const limit = this.options.maxSessionsPerUser;
+    if (limit) return this.signInWithinLimit(handle, userId, rememberMe, limit);
     await handle.regenerate();
-    handle.bindUser(userId, new Date());
+    handle.bindUser(userId, new Date(), rememberMe);
+    if (this.events.enabled) handle.whenStored(() => this.signedIn(handle));
+  }
+
+  /**
+   * After the app checked the user's password again: stamps `authenticatedAt` (what
+   * `@RequireFreshAuth` reads) and issues a new token, as `signIn` does. The session must be
+   * signed in.
+   */
+  async reauthenticate(session: Session<object>): Promise<void> {
+    const handle = this.handleOf(session);
+    if (handle.userId === null) throw new Error(SESSION_MESSAGES.reauthenticateAnonymous());
+    await handle.regenerate();
+    handle.reauthenticated(new Date());
   }
 
   /** Deletes the session now; the response clears the cookie. */
   async signOut(session: Session<object>): Promise<void> {
-    await this.handleOf(session).destroy();
+    const handle = this.handleOf(session);
+    const { id, userId, isStored } = handle;
+    await handle.destroy();
+    if (isStored && userId !== null) {
+      this.events.emit(SESSION_EVENTS.signedOut, { id, userId, at: new Date() });
+    }
   }
 
   /** The user's live sessions, oldest first (`id` is what `revoke()` takes). */
@@ -63,13 +112,13 @@ export class SessionService {
     const records = await this.gate.run('list sessions', () => this.store.findByUser(userId, now));
     return records
       .filter((r) => !this.expiry.isExpired(r, now))
-      .map(({ id, createdAt, lastSeenAt, userAgent, ip }) => ({
-        id,
-        createdAt,
-        lastSeenAt,
-        expiresAt: this.expiry.expiryOf(createdAt, lastSeenAt),
-        userAgent,
-        ip,
+      .map((record) => ({
+        id: record.id,
+        createdAt: record.createdAt,
+        lastSeenAt: record.lastSeenAt,
+        expiresAt: this.expiry.expiryOf(record),
+        userAgent: record.userAgent,
+        ip: record.ip,
       }));
   }
 
@@ -79,23 +128,65 @@ export class SessionService {
    * `SessionStoreCapabilityError` rather than pretend.
    */
   async revoke(id: string): Promise<void> {
+    const ended = this.events.enabled
+      ? await this.gate.run('revoke a session', () => this.store.find(id, new Date()))
+      : null;
     await this.gate.run('revoke a session', () => this.store.delete(id));
     await this.invalidations.publish({ ids: [id] });
+    if (ended) this.revoked([id], ended.userId, 'revoke');
   }
 
   /** Ends every session of `userId` (but `except`), on every instance at once. */
   async revokeAllForUser(userId: string, options: { except?: string } = {}): Promise<number> {
     const { except } = options;
+    let ended: string[] = [];
+    const report = this.events.enabled ? (ids: string[]) => (ended = ids) : undefined;
     const revoked = await this.gate.run('revoke sessions', () =>
-      this.store.deleteByUser(userId, except),
+      this.store.deleteByUser(userId, except, report),
     );
     await this.invalidations.publish(except === undefined ? { userId } : { userId, except });
+    this.revoked(ended, userId, 'revokeAllForUser');
     return revoked;
   }
 
   /** Deletes expired sessions now, in batches; resolves with how many were deleted. */
   deleteExpired(): Promise<number> {
     return this.cleanup.sweep();
+  }
+
+  private async signInWithinLimit(
+    handle: SessionHandle,
+    userId: string,
+    rememberMe: boolean,
+    limit: SessionLimit,
+  ): Promise<void> {
+    const now = new Date();
+    const prepared = handle.prepareSignIn(userId, rememberMe, now);
+    const outcome = await this.gate.run('sign in', () =>
+      this.store.createWithinLimit(prepared.record, limit, now),
+    );
+    if (!outcome.created) throw new TooManySessionsException(limit.max);
+    if (outcome.revoked.length > 0) await this.invalidations.publish({ ids: outcome.revoked });
+    this.revoked(outcome.revoked, userId, 'maxSessionsPerUser');
+    await handle.adoptSignIn(prepared);
+    this.signedIn(handle);
+  }
+
+  private signedIn(handle: SessionHandle): void {
+    this.events.emit(SESSION_EVENTS.signedIn, {
+      id: handle.id,
+      userId: handle.userId,
+      at: handle.authenticatedAt ?? new Date(),
+    });
+  }
+
+  private revoked(
+    ids: string[],
+    userId: string | null,
+    reason: 'revoke' | 'revokeAllForUser' | 'maxSessionsPerUser',
+  ): void {
+    const at = new Date();
+    for (const id of ids) this.events.emit(SESSION_EVENTS.revoked, { id, userId, at, reason });
   }
 
   private handleOf(session: Session<object>): SessionHandle {

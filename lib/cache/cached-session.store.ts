@@ -2,8 +2,11 @@ import { Logger } from '@nestjs/common';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type {
+  DeletedSession,
   SessionInvalidation,
   SessionInvalidationListener,
+  SessionLimit,
+  SessionLimitOutcome,
   SessionPatch,
   SessionRecord,
 } from '../stores/session-record.interface.js';
@@ -120,14 +123,41 @@ export class CachedSessionStore extends SessionStore implements OnModuleDestroy 
     return this.inner.findByUser(userId, now);
   }
 
-  override async deleteByUser(userId: string, exceptId?: string): Promise<number> {
-    const deleted = await this.inner.deleteByUser(userId, exceptId);
+  override async deleteByUser(
+    userId: string,
+    exceptId?: string,
+    report?: (ids: string[]) => void,
+  ): Promise<number> {
+    const deleted = await this.inner.deleteByUser(userId, exceptId, report);
     this.drop({ userId, except: exceptId });
     return deleted;
   }
 
-  override deleteExpired(now: Date, limit: number): Promise<number> {
-    return this.inner.deleteExpired(now, limit);
+  override deleteExpired(
+    now: Date,
+    limit: number,
+    report?: (sessions: DeletedSession[]) => void,
+  ): Promise<number> {
+    return this.inner.deleteExpired(now, limit, report);
+  }
+
+  override async createWithinLimit(
+    record: SessionRecord,
+    limit: SessionLimit,
+    now: Date,
+  ): Promise<SessionLimitOutcome> {
+    const outcome = await this.inner.createWithinLimit(record, limit, now);
+    this.drop({ ids: outcome.revoked });
+    if (outcome.created) this.remember(record);
+    return outcome;
+  }
+
+  override ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
+  override supports(method: Parameters<SessionStore['supports']>[0]): boolean {
+    return this.inner.supports(method);
   }
 
   /** The inner store's channel: the cache is one more listener on it, never a publisher. */

@@ -1,4 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { SessionEventEmitter } from '../events/session-event.emitter.js';
+import { SESSION_EVENTS } from '../events/session-events.constants.js';
+import type { DeletedSession } from '../stores/session-record.interface.js';
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
 import { RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
@@ -31,6 +34,7 @@ export class SessionCleanupService implements OnApplicationBootstrap, OnModuleDe
   constructor(
     @Inject(RESOLVED_SESSION_OPTIONS) protected readonly options: ResolvedSessionOptions,
     protected readonly store: SessionStore,
+    @Optional() private readonly events?: SessionEventEmitter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -90,12 +94,22 @@ export class SessionCleanupService implements OnApplicationBootstrap, OnModuleDe
 
   private async deleteAllExpired(): Promise<number> {
     const batchSize = this.batchSize();
+    const report = this.events?.enabled
+      ? (swept: DeletedSession[]) => this.expired(swept)
+      : undefined;
     let total = 0;
     for (;;) {
-      const deleted = await this.store.deleteExpired(new Date(), batchSize);
+      const deleted = await this.store.deleteExpired(new Date(), batchSize, report);
       total += deleted;
       if (deleted < batchSize || this.stopped) return total;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** `session.expired` for each session a batch deleted. */
+  private expired(swept: DeletedSession[]): void {
+    const at = new Date();
+    for (const { id, userId } of swept)
+      this.events!.emit(SESSION_EVENTS.expired, { id, userId, at });
   }
 }

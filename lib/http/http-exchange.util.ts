@@ -6,6 +6,10 @@ export interface HttpRequestLike {
   ip?: string;
   method?: string;
   socket?: { remoteAddress?: string };
+  /** Express: the path and query as the client sent them (before any router stripped a mount). */
+  originalUrl?: string;
+  /** Fastify and Node: the path and query. */
+  url?: string;
 }
 
 /** An Express `Response`, a Fastify `FastifyReply`, or a plain `ServerResponse`. */
@@ -58,4 +62,9 @@ export function acceptsHtml(request: HttpRequestLike): boolean {
 
 function hasMethod<T>(value: object, name: string): value is T & object {
   return typeof (value as Record<string, unknown>)[name] === 'function';
+}
+
+/** The path and query the client asked for, e.g. to come back to after signing in again. */
+export function requestPath(request: HttpRequestLike): string {
+  return request.originalUrl ?? request.url ?? '/';
 }

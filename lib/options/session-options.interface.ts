@@ -1,3 +1,4 @@
+import type { SessionLimit } from '../stores/session-record.interface.js';
 import type { SessionStore } from '../stores/session.store.js';
 
 /** Milliseconds, or a string such as `'90s'`, `'30m'`, `'2h'`, `'7d'`. @publicApi */
@@ -33,6 +34,18 @@ export interface SessionCacheOptions {
   ttl: Duration;
   /** Most sessions cached per instance (least recently used dropped first). @default 10000 */
   maxEntries?: number;
+}
+
+/**
+ * The timeouts of a session signed in with `signIn(session, userId, { rememberMe: true })`,
+ * in place of the module's `idleTimeout` / `absoluteTimeout`: each at least as long as the
+ * module's. @publicApi
+ */
+export interface SessionRememberMeOptions {
+  /** A remembered session unused this long is dead. */
+  idleTimeout: Duration;
+  /** A remembered session older than this is dead however active. */
+  absoluteTimeout: Duration;
 }
 
 /** Options of `SessionModule.forRoot()` / `forRootAsync()`. @publicApi */
@@ -84,6 +97,19 @@ export interface SessionModuleOptions {
    * value. @default 65536
    */
   maxDataSize?: number;
+  /**
+   * The longer timeouts of a session signed in with `{ rememberMe: true }` ("keep me signed
+   * in"), kept with the session and enforced on every read; the cookie's expiry follows.
+   * @default undefined (`signIn(…, { rememberMe: true })` is then an error)
+   */
+  rememberMe?: SessionRememberMeOptions;
+  /**
+   * At most `max` live sessions per user: at `signIn`, past it, the user's oldest sessions are
+   * revoked (`'revoke-oldest'`) or the sign-in rejects with `TooManySessionsException` (409,
+   * `'refuse'`). Holds across instances sharing the store. Needs a store that lists sessions by
+   * user (not the cookie store). @default undefined (no limit)
+   */
+  maxSessionsPerUser?: SessionLimit;
 }
 
 /** Options once validated, with every default applied and durations in milliseconds. */
@@ -102,4 +128,7 @@ export interface ResolvedSessionOptions {
   cache: { enabled: boolean; ttl: number; maxEntries: number };
   storeTimeout: number;
   maxDataSize: number;
+  /** In milliseconds; `undefined` when the option is unset. */
+  rememberMe: { idleTimeout: number; absoluteTimeout: number } | undefined;
+  maxSessionsPerUser: SessionLimit | undefined;
 }

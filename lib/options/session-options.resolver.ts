@@ -8,7 +8,9 @@ import {
   SessionCacheSchema,
   SessionCleanupSchema,
   SessionCookieSchema,
+  SessionLimitSchema,
   SessionOptionsSchema,
+  SessionRememberMeSchema,
 } from './session-options.schema.js';
 
 /**
@@ -49,6 +51,14 @@ export function resolveSessionOptions(input: SessionModuleOptions): ResolvedSess
     },
     storeTimeout: ms(input.storeTimeout ?? defaults.storeTimeout),
     maxDataSize: input.maxDataSize ?? defaults.maxDataSize,
+    rememberMe: input.rememberMe && {
+      idleTimeout: ms(input.rememberMe.idleTimeout),
+      absoluteTimeout: ms(input.rememberMe.absoluteTimeout),
+    },
+    maxSessionsPerUser: input.maxSessionsPerUser && {
+      max: input.maxSessionsPerUser.max,
+      whenExceeded: input.maxSessionsPerUser.whenExceeded,
+    },
   };
 }
 
@@ -77,6 +87,11 @@ function findProblems(input: SessionModuleOptions): string[] {
   if (isPlainObject(input.cleanup))
     schema.cleanup = Object.assign(new SessionCleanupSchema(), input.cleanup);
 
+  if (isPlainObject(input.rememberMe))
+    schema.rememberMe = Object.assign(new SessionRememberMeSchema(), input.rememberMe);
+  if (isPlainObject(input.maxSessionsPerUser))
+    schema.maxSessionsPerUser = Object.assign(new SessionLimitSchema(), input.maxSessionsPerUser);
+
   const errors = validateSync(schema, { whitelist: true, forbidNonWhitelisted: true });
   const problems = errors.flatMap((error) => describe(error, ''));
   if (input.cleanup !== undefined && input.cleanup !== false && !isPlainObject(input.cleanup)) {
@@ -90,12 +105,35 @@ function findProblems(input: SessionModuleOptions): string[] {
   if (input.cookie?.sameSite === 'none' && input.cookie.secure === false) {
     problems.push(SESSION_MESSAGES.optionCookieSameSiteNone());
   }
+  if (input.rememberMe !== undefined && !isPlainObject(input.rememberMe)) {
+    problems.push(SESSION_MESSAGES.optionRememberMe());
+  }
+  if (input.maxSessionsPerUser !== undefined && !isPlainObject(input.maxSessionsPerUser)) {
+    problems.push(SESSION_MESSAGES.optionMaxSessions());
+  }
   problems.push(...hostPrefixProblems(input.cookie));
+  if (problems.length === 0) problems.push(...rememberMeProblems(input));
   if (problems.length === 0 && input.touchInterval !== undefined) {
     if (touchIntervalOf(input) >= idleTimeoutOf(input)) {
       problems.push(SESSION_MESSAGES.optionTouchInterval());
     }
   }
+  return problems;
+}
+
+/** Remembered sessions last at least as long as the others, and idle within absolute. */
+function rememberMeProblems(input: SessionModuleOptions): string[] {
+  if (!input.rememberMe) return [];
+  const idle = ms(input.rememberMe.idleTimeout);
+  const absolute = ms(input.rememberMe.absoluteTimeout);
+  const problems: string[] = [];
+  if (idle < idleTimeoutOf(input))
+    problems.push(SESSION_MESSAGES.optionRememberMeShorter('idleTimeout'));
+  const moduleAbsolute = ms(input.absoluteTimeout ?? DEFAULT_SESSION_OPTIONS.absoluteTimeout);
+  if (absolute < moduleAbsolute) {
+    problems.push(SESSION_MESSAGES.optionRememberMeShorter('absoluteTimeout'));
+  }
+  if (idle > absolute) problems.push(SESSION_MESSAGES.optionRememberMeOrder());
   return problems;
 }
 

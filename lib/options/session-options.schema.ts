@@ -84,6 +84,22 @@ export class SessionCacheSchema {
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) maxEntries?: unknown;
 }
 
+/** The `rememberMe` option, as validated. */
+export class SessionRememberMeSchema {
+  @Validate(IsDurationConstraint) idleTimeout?: unknown;
+  @Validate(IsDurationConstraint) absoluteTimeout?: unknown;
+}
+
+/** The `maxSessionsPerUser` option, as validated. */
+export class SessionLimitSchema {
+  @IsInt({ message: SESSION_MESSAGES.optionMaxSessionsMax() })
+  @Min(1, { message: SESSION_MESSAGES.optionMaxSessionsMax() })
+  @Max(10_000, { message: SESSION_MESSAGES.optionMaxSessionsMax() })
+  max?: unknown;
+  @IsIn(['revoke-oldest', 'refuse'], { message: SESSION_MESSAGES.optionMaxSessionsWhen() })
+  whenExceeded?: unknown;
+}
+
 /** `SessionModuleOptions`, as validated: every property must be declared here. */
 export class SessionOptionsSchema {
   @Validate(IsSecretConstraint) secret?: unknown;
@@ -105,4 +121,6 @@ export class SessionOptionsSchema {
   @Min(1_024, { message: SESSION_MESSAGES.optionMaxDataSize() })
   @Max(1_073_741_824, { message: SESSION_MESSAGES.optionMaxDataSize() })
   maxDataSize?: unknown;
+  @IsOptional() @ValidateNested() rememberMe?: unknown;
+  @IsOptional() @ValidateNested() maxSessionsPerUser?: unknown;
 }

@@ -96,6 +96,8 @@ export class SessionCommitter {
     } else if (this.shouldPatch(handle)) {
       this.assertValid(handle);
       return this.patchStored(handle, now, writer);
+    } else if (handle.isTokenUnsent) {
+      this.stored(handle, handle.lastSeenAt, writer, now); // written at sign-in: the cookie only
     } else if (this.shouldTouch(handle, now)) {
       // Requests that read the session before a touch landed would each touch it again: under
       // load, a stampede of UPDATEs on one row. One touch in flight per session is enough.
@@ -175,9 +177,15 @@ export class SessionCommitter {
     return this.cookies.patch(handle.id, handle.toPatch(now));
   }
 
-  private stored(handle: SessionHandle, now: Date, writer: CookieWriter | null): void {
-    handle.markStored(now);
-    const value = this.cookies.cookieValue(handle.token, handle.toRecord(now));
+  /** The store holds the handle as seen `seenAt`: the cookie follows, its age counted from `now`. */
+  private stored(
+    handle: SessionHandle,
+    seenAt: Date,
+    writer: CookieWriter | null,
+    now: Date = seenAt,
+  ): void {
+    handle.markStored(seenAt);
+    const value = this.cookies.cookieValue(handle.token, handle.toRecord(seenAt));
     writer?.append(this.serialize(value, handle.expiresAt, now));
   }
 

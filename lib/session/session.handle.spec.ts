@@ -18,7 +18,7 @@ function runtime(deleted: string[] = []): SessionRuntime {
       deleted.push(id);
       return Promise.resolve();
     },
-    expiryOf: (_createdAt, lastSeenAt) => new Date(lastSeenAt.getTime() + IDLE),
+    expiryOf: ({ lastSeenAt }) => new Date(lastSeenAt.getTime() + IDLE),
   };
 }
 
@@ -111,14 +111,14 @@ describe('SessionHandle', () => {
   it('bindUser drops the CSRF token known before sign-in', () => {
     const handle = SessionHandle.loaded(runtime(), 'old', stored());
     const before = handle.csrfToken();
-    handle.bindUser('u9', new Date());
+    handle.bindUser('u9', new Date(), false);
     expect(handle.csrfToken()).not.toBe(before);
   });
 
   it('bindUser carries the user and sign-in time in the patch', () => {
     const handle = SessionHandle.loaded(runtime(), 'old', stored());
     const at = new Date();
-    handle.bindUser('u9', at);
+    handle.bindUser('u9', at, false);
     const patch = handle.toPatch(at);
     expect(patch.userId).toBe('u9');
     expect(patch.authenticatedAt).toBe(at);
@@ -209,7 +209,7 @@ describe('SessionHandle: copy-on-write over the record it was loaded from', () =
     (handle.get('cart') as number[]).push(2);
     handle.consumeFlash<{ text: string }>('notice')!.text = 'changed';
     handle.csrfToken();
-    handle.bindUser('u1', new Date());
+    handle.bindUser('u1', new Date(), false);
     await handle.regenerate();
     handle.markStored(new Date());
     handle.set('theme', 'blue');

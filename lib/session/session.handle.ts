@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hashToken } from '../cookie/session-token.codec.js';
-import { CSRF_KEY, FLASH_KEY_PREFIX, RESERVED_KEY_PREFIX } from '../session.constants.js';
+import {
+  CSRF_KEY,
+  FLASH_KEY_PREFIX,
+  REMEMBER_ME_KEY,
+  RESERVED_KEY_PREFIX,
+} from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type {
   SessionData,
@@ -8,6 +13,7 @@ import type {
   SessionRecord,
 } from '../stores/session-record.interface.js';
 import { CopyOnWriteData } from './session-data.copy.js';
+import type { ExpiryInputs } from './session-expiry.policy.js';
 import { userDataOf } from './session-data.validator.js';
 import { copySessionValue } from './session-value.checker.js';
 import type { Session } from './session.interface.js';
@@ -16,7 +22,14 @@ import type { Session } from './session.interface.js';
 export interface SessionRuntime {
   newToken(): string;
   deleteStored(id: string): Promise<void>;
-  expiryOf(createdAt: Date, lastSeenAt: Date): Date;
+  expiryOf(session: ExpiryInputs): Date;
+}
+
+/** A sign-in the store must admit before the handle takes it (`maxSessionsPerUser`). */
+export interface PreparedSignIn {
+  token: string;
+  /** The whole session as signed in, stamped as seen at the sign-in. */
+  record: SessionRecord;
 }
 
 type Status = 'unmodified' | 'modified' | 'destroyed';
@@ -40,6 +53,10 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   private readonly values: CopyOnWriteData;
   /** Set for a session whose exchange cannot set a cookie (a socket): see {@link keepToken}. */
   private tokenKept = false;
+  /** The token changed after the last write (an admitted sign-in): the cookie must carry it. */
+  private tokenUnsent = false;
+  /** Run once, at the next write that stores this session as it is now (see {@link whenStored}). */
+  private storedCallbacks: Array<() => void> = [];
 
   private constructor(
     private readonly runtime: SessionRuntime,
@@ -64,7 +81,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
       data: {},
       createdAt: now,
       lastSeenAt: now,
-      expiresAt: runtime.expiryOf(now, now),
+      expiresAt: runtime.expiryOf({ createdAt: now, lastSeenAt: now, data: {} }),
       authenticatedAt: null,
       ...origin,
     };
@@ -73,7 +90,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
 
   /** A handle on `record`, which it never changes (nor anything in it): see the class. */
   static loaded(runtime: SessionRuntime, token: string, record: SessionRecord): SessionHandle {
-    const expiresAt = runtime.expiryOf(record.createdAt, record.lastSeenAt);
+    const expiresAt = runtime.expiryOf(record);
     return new SessionHandle(runtime, token, { ...record, expiresAt }, false, true);
   }
 
@@ -147,6 +164,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     if (this.stored) await this.runtime.deleteStored(this.id);
     this.stored = false;
     this.status = 'destroyed';
+    this.storedCallbacks = [];
   }
 
   /**
@@ -154,13 +172,57 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
    * next use, so a token known before sign-in is useless after it). `SessionService.signIn()`
    * regenerates first.
    */
-  bindUser(userId: string, at: Date): void {
+  bindUser(userId: string, at: Date, rememberMe: boolean): void {
     this.assertAlive();
     this.assertTokenCanChange();
     this.record = { ...this.record, userId, authenticatedAt: at };
     this.userChanged = true;
     this.status = 'modified';
     this.write(CSRF_KEY, undefined);
+    this.write(REMEMBER_ME_KEY, rememberMe ? true : undefined);
+    this.record = { ...this.record, expiresAt: this.runtime.expiryOf(this.expiryInputs()) };
+  }
+
+  /** Stamps `authenticatedAt` (after `regenerate`): `SessionService.reauthenticate()`. */
+  reauthenticated(at: Date): void {
+    this.assertAlive();
+    if (this.record.userId === null) throw new Error(SESSION_MESSAGES.reauthenticateAnonymous());
+    this.record = { ...this.record, authenticatedAt: at };
+    this.userChanged = true;
+    this.status = 'modified';
+  }
+
+  /**
+   * The record this session becomes once signed in as `userId` under a new token, stamped as
+   * seen `now`, for a store that must admit it first (`maxSessionsPerUser`). Changes nothing:
+   * {@link adoptSignIn} takes it once the store holds it.
+   */
+  prepareSignIn(userId: string, rememberMe: boolean, now: Date): PreparedSignIn {
+    this.assertAlive();
+    this.assertTokenCanChange();
+    const token = this.runtime.newToken();
+    const data: SessionData = { ...this.values.current };
+    delete data[CSRF_KEY];
+    if (rememberMe) data[REMEMBER_ME_KEY] = true;
+    else delete data[REMEMBER_ME_KEY];
+    const signedIn = { ...this.record, id: hashToken(token), userId, data };
+    const record = { ...signedIn, authenticatedAt: now, lastSeenAt: now };
+    return { token, record: { ...record, expiresAt: this.runtime.expiryOf(record) } };
+  }
+
+  /** Becomes `prepared`, which the store holds now; the session stored before is deleted. */
+  async adoptSignIn(prepared: PreparedSignIn): Promise<void> {
+    if (this.stored) await this.runtime.deleteStored(this.id);
+    this.values.delete(CSRF_KEY);
+    if (prepared.record.data[REMEMBER_ME_KEY] === true) this.values.set(REMEMBER_ME_KEY, true);
+    else this.values.delete(REMEMBER_ME_KEY);
+    this.currentToken = prepared.token;
+    this.record = prepared.record;
+    this.stored = true;
+    this.changedKeys.clear();
+    this.userChanged = false;
+    this.status = 'unmodified';
+    this.tokenUnsent = true;
   }
 
   /**
@@ -181,6 +243,10 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   }
   get isStored(): boolean {
     return this.stored;
+  }
+  /** The store holds this session as it is, but the client does not have its token yet. */
+  get isTokenUnsent(): boolean {
+    return this.tokenUnsent;
   }
   /** Whether there is anything worth storing for an anonymous session. */
   get hasContent(): boolean {
@@ -230,6 +296,14 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     return patch;
   }
 
+  /**
+   * Runs `callback` once the store holds this session as it is now: at the commit's write, or
+   * never (a failed write, a session destroyed first). `SessionService.signIn()`'s event.
+   */
+  whenStored(callback: () => void): void {
+    this.storedCallbacks.push(callback);
+  }
+
   /** Records a successful write: the handle now mirrors the store. */
   markStored(now: Date): void {
     this.record = this.stamp(now);
@@ -237,14 +311,20 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     this.changedKeys.clear();
     this.userChanged = false;
     this.status = 'unmodified';
+    this.tokenUnsent = false;
+    const callbacks = this.storedCallbacks;
+    this.storedCallbacks = [];
+    for (const callback of callbacks) callback();
   }
 
   private stamp(now: Date): SessionRecord {
-    return {
-      ...this.record,
-      lastSeenAt: now,
-      expiresAt: this.runtime.expiryOf(this.record.createdAt, now),
-    };
+    const expiresAt = this.runtime.expiryOf({ ...this.expiryInputs(), lastSeenAt: now });
+    return { ...this.record, lastSeenAt: now, expiresAt };
+  }
+
+  private expiryInputs(): ExpiryInputs {
+    const { createdAt, lastSeenAt } = this.record;
+    return { createdAt, lastSeenAt, data: this.values.current };
   }
 
   /** `value` must be this handle's own (a copy made here), or a primitive. */

@@ -33,7 +33,7 @@ export class SessionLoader {
     this.runtime = {
       newToken: () => cookies.newToken(),
       deleteStored: (id) => cookies.delete(id),
-      expiryOf: (createdAt, lastSeenAt) => expiry.expiryOf(createdAt, lastSeenAt),
+      expiryOf: (session) => expiry.expiryOf(session),
     };
   }
 

@@ -29,6 +29,12 @@ export function socketUnauthorized(): Error {
   return wsException ? new wsException(message) : new Error(message);
 }
 
+/** `WsException('ReauthenticationRequired')`: `@RequireFreshAuth` refused the message. */
+export function socketReauthenticationRequired(): Error {
+  const message = SESSION_MESSAGES.reauthenticationRequired();
+  return wsException ? new wsException(message) : new Error(message);
+}
+
 /** `WsException` saying the session store is unavailable (retry shortly). */
 export function socketStoreUnavailable(): Error {
   const message = SESSION_MESSAGES.storeUnavailable();

@@ -38,6 +38,11 @@ export abstract class SealedSessionStore extends SessionStore {
     return Promise.reject(new SessionStoreCapabilityError(this, 'patch'));
   }
 
+  /** Nothing to reach: the sessions are in the cookies. */
+  override ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** What `SessionService.revoke(id)` asks: a session held only in a cookie cannot be ended. */
   delete(id: string): Promise<void> {
     void id;

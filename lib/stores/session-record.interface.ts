@@ -66,3 +66,29 @@ export interface SessionInvalidationListener {
   /** `false` when messages may have been missed (then all cached sessions must go). */
   connected(up: boolean): void;
 }
+
+/**
+ * The most live sessions one user may hold (`maxSessionsPerUser`), and what a sign-in past it
+ * does: revoke the user's oldest sessions, or be refused.
+ *
+ * @publicApi
+ */
+export interface SessionLimit {
+  /** A whole number from 1. */
+  max: number;
+  whenExceeded: 'revoke-oldest' | 'refuse';
+}
+
+/** What `SessionStore.createWithinLimit` did. @publicApi */
+export interface SessionLimitOutcome {
+  /** `false` when the limit refused the new session (nothing was written). */
+  created: boolean;
+  /** The sessions of the user deleted to make room, oldest first. */
+  revoked: string[];
+}
+
+/** A session a store deleted, as it reports it (`deleteByUser`, `deleteExpired`). @publicApi */
+export interface DeletedSession {
+  id: string;
+  userId: string | null;
+}

@@ -1,7 +1,10 @@
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type {
+  DeletedSession,
   SessionInvalidation,
   SessionInvalidationListener,
+  SessionLimit,
+  SessionLimitOutcome,
   SessionPatch,
   SessionRecord,
 } from './session-record.interface.js';
@@ -18,6 +21,9 @@ export class SessionStoreCapabilityError extends Error {
     this.name = 'SessionStoreCapabilityError';
   }
 }
+
+/** An id no session has (not a SHA-256 in base64url: it has a dot). */
+const PING_ID = 'nestjs-sessions.ping';
 
 /**
  * What `SessionModule` tells its store at startup ({@link SessionStore.initialize}).
@@ -44,7 +50,9 @@ export interface SessionStoreSettings {
  *   "not supported by this store"), {@link deleteExpired} (the base returns 0, right for
  *   stores whose backend drops expired entries by itself), and the invalidation channel
  *   the read cache needs: {@link publishInvalidation} and {@link subscribeInvalidations}
- *   (the base throws "not supported by this store").
+ *   (the base throws "not supported by this store"), {@link createWithinLimit} for
+ *   `maxSessionsPerUser` (the base throws), and {@link ping} for the health check (the base
+ *   reads an id that never exists).
  *
  * Errors: a store throws only for system faults (connection lost, timeout). A missing,
  * expired or already deleted session is never an error.
@@ -113,11 +121,18 @@ export abstract class SessionStore {
    * Optional: deletes every session bound to `userId` except `exceptId`, so that the
    * next request on any instance sharing this store finds none of them.
    *
-   * @returns how many sessions were deleted.
+   * @param report when given, called (before the promise settles) with the ids of the live
+   * sessions deleted: the library's `session.revoked` events.
+   * @returns how many live sessions were deleted.
    */
-  deleteByUser(userId: string, exceptId?: string): Promise<number> {
+  deleteByUser(
+    userId: string,
+    exceptId?: string,
+    report?: (ids: string[]) => void,
+  ): Promise<number> {
     void userId;
     void exceptId;
+    void report;
     return Promise.reject(new SessionStoreCapabilityError(this, 'deleteByUser'));
   }
 
@@ -126,12 +141,54 @@ export abstract class SessionStore {
    * in one short statement (no long lock). Instances sharing a store may call it at
    * once; each expired session is deleted by exactly one of them.
    *
+   * @param report when given, called (before the promise settles) with the sessions deleted:
+   * the library's `session.expired` events. A store whose backend drops expired sessions by
+   * itself (Redis) has none to report.
    * @returns how many were deleted; fewer than `limit` means none are left.
    */
-  deleteExpired(now: Date, limit: number): Promise<number> {
+  deleteExpired(
+    now: Date,
+    limit: number,
+    report?: (sessions: DeletedSession[]) => void,
+  ): Promise<number> {
     void now;
     void limit;
+    void report;
     return Promise.resolve(0);
+  }
+
+  /**
+   * Optional (`maxSessionsPerUser`): stores `record`, which is bound to a user, unless that
+   * user would then hold more than `limit.max` live sessions at `now`: with `'revoke-oldest'`
+   * the user's oldest live sessions (by `createdAt`) are deleted to make room, with `'refuse'`
+   * nothing is written. Atomic for every instance sharing the store: however many sign-ins
+   * of one user run at once, no more than `max` of that user's sessions survive them.
+   */
+  createWithinLimit(
+    record: SessionRecord,
+    limit: SessionLimit,
+    now: Date,
+  ): Promise<SessionLimitOutcome> {
+    void record;
+    void limit;
+    void now;
+    return Promise.reject(new SessionStoreCapabilityError(this, 'createWithinLimit'));
+  }
+
+  /**
+   * Optional: one round trip to the backend, for the health check; rejects when it cannot be
+   * reached. The base reads an id that never exists.
+   */
+  async ping(): Promise<void> {
+    await this.find(PING_ID, new Date());
+  }
+
+  /**
+   * Whether this store has `method` of its own rather than the base's "not supported": the
+   * options that need one (`maxSessionsPerUser`) are checked against it at startup.
+   */
+  supports(method: 'createWithinLimit' | 'findByUser' | 'deleteByUser'): boolean {
+    return this[method] !== SessionStore.prototype[method];
   }
 
   /**

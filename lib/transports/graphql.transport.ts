@@ -1,4 +1,4 @@
-import { UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import type { ExecutionContext } from '@nestjs/common';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import { graphqlHttp } from './graphql-context.util.js';
@@ -16,6 +16,18 @@ class GraphqlUnauthenticatedException extends UnauthorizedException {
 
   constructor() {
     super(SESSION_MESSAGES.unauthenticated());
+  }
+}
+
+/**
+ * `@RequireFreshAuth`'s refusal in a resolver: a GraphQL error `'ReauthenticationRequired'`
+ * whose `extensions.code` is `'FORBIDDEN'` on every driver.
+ */
+class GraphqlReauthenticationRequiredException extends ForbiddenException {
+  readonly extensions = { code: 'FORBIDDEN' };
+
+  constructor() {
+    super(SESSION_MESSAGES.reauthenticationRequired());
   }
 }
 
@@ -58,6 +70,9 @@ export const GRAPHQL_TRANSPORT: SessionTransport = {
   },
   rejectUnauthenticated: () => {
     throw new GraphqlUnauthenticatedException();
+  },
+  rejectStaleAuthentication: () => {
+    throw new GraphqlReauthenticationRequiredException();
   },
   http: (context) => graphqlHttp(context),
   answerStoreUnavailable: () => new GraphqlStoreUnavailableError(),

@@ -1,5 +1,11 @@
 import { HttpException, HttpStatus, UnauthorizedException } from '@nestjs/common';
-import { acceptsHtml, clientIp, setResponseHeader, userAgent } from '../http/http-exchange.util.js';
+import {
+  acceptsHtml,
+  clientIp,
+  requestPath,
+  setResponseHeader,
+  userAgent,
+} from '../http/http-exchange.util.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
 import type { HttpRequestLike, HttpResponseLike } from '../http/http-exchange.util.js';
 import { SessionExchange } from '../session/session-exchange.js';
@@ -39,8 +45,36 @@ export const HTTP_TRANSPORT: SessionTransport = {
     const http = context.switchToHttp();
     rejectHttp(http.getRequest<HttpRequestLike>(), http.getResponse<object>(), loginPath);
   },
+  rejectStaleAuthentication: (context, loginPath) => {
+    const http = context.switchToHttp();
+    rejectStaleHttp(http.getRequest<HttpRequestLike>(), http.getResponse<object>(), loginPath);
+  },
   refused: (exchange) => exchange.refuse(),
 };
+
+/**
+ * 303 to `loginPath?reauth=1&next=<path>` for a browser when `loginPath` is set, else 403 with
+ * `{ "statusCode": 403, "error": "ReauthenticationRequired" }`.
+ */
+export function rejectStaleHttp(
+  request: HttpRequestLike,
+  response: HttpResponseLike,
+  loginPath: string | undefined,
+): never {
+  if (loginPath !== undefined && acceptsHtml(request)) {
+    const next = encodeURIComponent(requestPath(request));
+    redirect(response, `${loginPath}${loginPath.includes('?') ? '&' : '?'}reauth=1&next=${next}`);
+  }
+  throw new HttpException(
+    { statusCode: HttpStatus.FORBIDDEN, error: SESSION_MESSAGES.reauthenticationRequired() },
+    HttpStatus.FORBIDDEN,
+  );
+}
+
+function redirect(response: HttpResponseLike, location: string): never {
+  setResponseHeader(response, 'Location', location);
+  throw new HttpException({ statusCode: HttpStatus.SEE_OTHER, location }, HttpStatus.SEE_OTHER);
+}
 
 /** 303 to `loginPath` for a browser (`Accept: text/html`) when it is set, else 401 with JSON. */
 export function rejectHttp(
@@ -48,12 +82,6 @@ export function rejectHttp(
   response: HttpResponseLike,
   loginPath: string | undefined,
 ): never {
-  if (loginPath !== undefined && acceptsHtml(request)) {
-    setResponseHeader(response, 'Location', loginPath);
-    throw new HttpException(
-      { statusCode: HttpStatus.SEE_OTHER, location: loginPath },
-      HttpStatus.SEE_OTHER,
-    );
-  }
+  if (loginPath !== undefined && acceptsHtml(request)) redirect(response, loginPath);
   throw new UnauthorizedException(SESSION_MESSAGES.unauthenticated());
 }

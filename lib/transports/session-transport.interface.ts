@@ -25,6 +25,11 @@ export interface SessionTransport {
    */
   rejectUnauthenticated(context: ExecutionContext, loginPath: string | undefined): never;
   /**
+   * Refuses a signed-in exchange whose sign-in is older than `@RequireFreshAuth` allows: e.g.
+   * 403 `ReauthenticationRequired`, or 303 to `loginPath?reauth=1&next=…` for a browser.
+   */
+  rejectStaleAuthentication(context: ExecutionContext, loginPath: string | undefined): never;
+  /**
    * A guard refused the exchange (`AuthGuard`, `CsrfGuard`). An HTTP route's exchange ends there,
    * uncommitted, as if its handler never ran; absent where the exchange goes on regardless (the
    * other resolvers of a GraphQL operation may still change the session).

@@ -3,7 +3,11 @@ import { SessionStoreUnavailableException } from '../errors/session-store-unavai
 import { USES_SESSION_KEY } from '../session.constants.js';
 import { SessionExchange } from '../session/session-exchange.js';
 import { handshakeOf } from '../sockets/socket-client.util.js';
-import { socketStoreUnavailable, socketUnauthorized } from '../sockets/ws-exception.loader.js';
+import {
+  socketStoreUnavailable,
+  socketReauthenticationRequired,
+  socketUnauthorized,
+} from '../sockets/ws-exception.loader.js';
 import type { SessionTransport } from './session-transport.interface.js';
 
 /** Each message's exchange, by the arguments array Nest hands its guards and interceptors. */
@@ -54,5 +58,8 @@ export const WS_TRANSPORT: SessionTransport = {
   exchange: wsExchange,
   rejectUnauthenticated: () => {
     throw socketUnauthorized();
+  },
+  rejectStaleAuthentication: () => {
+    throw socketReauthenticationRequired();
   },
 };

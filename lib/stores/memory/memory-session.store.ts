@@ -1,12 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { SESSION_MESSAGES } from '../../session.messages.js';
 import type {
+  DeletedSession,
   SessionData,
   SessionInvalidation,
   SessionInvalidationListener,
+  SessionLimit,
+  SessionLimitOutcome,
   SessionPatch,
   SessionRecord,
 } from '../session-record.interface.js';
+import { REFUSED, sessionsToRevoke } from '../session-limit.util.js';
 import { applySessionPatch } from '../session-patch.util.js';
 import { SessionStore } from '../session.store.js';
 
@@ -82,16 +86,33 @@ export class MemorySessionStore extends SessionStore {
   }
 
   override findByUser(userId: string, now: Date): Promise<SessionRecord[]> {
-    const ids = [...(this.byUser.get(userId) ?? [])];
-    const records = ids.flatMap((id) => this.live(id, now) ?? []);
-    records.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-    return Promise.resolve(structuredClone(records));
+    return Promise.resolve(structuredClone(this.liveOfUser(userId, now)));
   }
 
-  override deleteByUser(userId: string, exceptId?: string): Promise<number> {
-    const ids = [...(this.byUser.get(userId) ?? [])].filter((id) => id !== exceptId);
-    ids.forEach((id) => this.remove(id));
+  override deleteByUser(
+    userId: string,
+    exceptId?: string,
+    report?: (ids: string[]) => void,
+  ): Promise<number> {
+    const ids = this.liveOfUser(userId, new Date())
+      .map(({ id }) => id)
+      .filter((id) => id !== exceptId);
+    for (const id of this.byUser.get(userId) ?? []) if (id !== exceptId) this.remove(id);
+    report?.(ids);
     return Promise.resolve(ids.length);
+  }
+
+  /** Synchronous, so atomic: nothing runs between the count and the writes. */
+  override createWithinLimit(
+    record: SessionRecord,
+    limit: SessionLimit,
+    now: Date,
+  ): Promise<SessionLimitOutcome> {
+    const revoked = sessionsToRevoke(this.liveOfUser(record.userId!, now), limit);
+    if (revoked === null) return Promise.resolve(REFUSED);
+    revoked.forEach((id) => this.remove(id));
+    void this.create(record);
+    return Promise.resolve({ created: true, revoked });
   }
 
   /** Delivered in process, to every app sharing this store object. */
@@ -111,16 +132,28 @@ export class MemorySessionStore extends SessionStore {
     });
   }
 
-  override deleteExpired(now: Date, limit: number): Promise<number> {
-    let deleted = 0;
+  override deleteExpired(
+    now: Date,
+    limit: number,
+    report?: (sessions: DeletedSession[]) => void,
+  ): Promise<number> {
+    const deleted: DeletedSession[] = [];
     for (const [id, record] of [...this.anonymous, ...this.signedIn]) {
-      if (deleted === limit) break;
+      if (deleted.length === limit) break;
       if (record.expiresAt <= now) {
         this.remove(id);
-        deleted++;
+        deleted.push({ id, userId: record.userId });
       }
     }
-    return Promise.resolve(deleted);
+    report?.(deleted);
+    return Promise.resolve(deleted.length);
+  }
+
+  /** The user's live sessions, oldest first (expired ones met on the way are dropped). */
+  private liveOfUser(userId: string, now: Date): SessionRecord[] {
+    const ids = [...(this.byUser.get(userId) ?? [])];
+    const records = ids.flatMap((id) => this.live(id, now) ?? []);
+    return records.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
   /** The least recently used anonymous session; a signed-in one only when none is left. */

@@ -130,3 +130,18 @@ export const INDEX_REMOVE = new RedisScript(`
 for i = 1, #ARGV do redis.call('ZREM', KEYS[1], ARGV[i]) end
 return 1
 `);
+
+/** A user's lock (`maxSessionsPerUser`): takes it if free. ARGV: holder, lease (ms). Returns 1 if taken. */
+export const LOCK_USER = new RedisScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+`);
+
+/**
+ * A user's lock (`maxSessionsPerUser`): released only by the holder that took it, so a holder
+ * whose lease ran out cannot release a later holder's. ARGV: the holder's random value.
+ */
+export const UNLOCK_USER = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);

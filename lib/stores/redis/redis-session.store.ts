@@ -1,9 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SESSION_MESSAGES } from '../../session.messages.js';
 import type {
   SessionInvalidation,
   SessionInvalidationListener,
+  SessionLimit,
+  SessionLimitOutcome,
   SessionPatch,
   SessionRecord,
 } from '../session-record.interface.js';
+import { REFUSED, sessionsToRevoke } from '../session-limit.util.js';
 import { SessionStore } from '../session.store.js';
 import type { SessionStoreSettings } from '../session.store.js';
 import type {
@@ -19,7 +25,9 @@ import {
   INDEX_ADD,
   INDEX_LIST,
   INDEX_REMOVE,
+  LOCK_USER,
   PATCH_SESSION,
+  UNLOCK_USER,
 } from './redis-session.scripts.js';
 import type { UserSessionOutcome } from './redis-session.scripts.js';
 
@@ -55,6 +63,8 @@ export class RedisSessionStore extends SessionStore {
   /** The start of every key this store writes. */
   protected readonly prefix: string;
   private readonly invalidations: RedisInvalidationChannel;
+  /** `storeTimeout`: the lease of a user's lock, and the longest wait for it. */
+  private timeout = 5_000;
 
   constructor(
     private readonly client: RedisSessionClient,
@@ -68,6 +78,7 @@ export class RedisSessionStore extends SessionStore {
   /** Bounds the invalidation channel's waits (`SUBSCRIBE`, `QUIT`) by `storeTimeout`. */
   override initialize(settings: SessionStoreSettings): Promise<void> {
     this.invalidations.configure(settings.timeout);
+    this.timeout = settings.timeout;
     return Promise.resolve();
   }
 
@@ -133,7 +144,11 @@ export class RedisSessionStore extends SessionStore {
    * Deletes each listed session still bound to `userId` (one script per session: they may live
    * on different cluster nodes), then drops the deleted and vanished ones from the index.
    */
-  override async deleteByUser(userId: string, exceptId?: string): Promise<number> {
+  override async deleteByUser(
+    userId: string,
+    exceptId?: string,
+    report?: (ids: string[]) => void,
+  ): Promise<number> {
     const ids = (await this.indexed(userId)).filter((id) => id !== exceptId);
     const now = Date.now();
     const outcomes = (await Promise.all(
@@ -143,7 +158,54 @@ export class RedisSessionStore extends SessionStore {
       userId,
       ids.filter((_, i) => outcomes[i] !== 'other'),
     );
-    return outcomes.filter((outcome) => outcome === 'deleted').length;
+    const deleted = ids.filter((_, i) => outcomes[i] === 'deleted');
+    report?.(deleted);
+    return deleted.length;
+  }
+
+  /**
+   * Under the user's lock (`<prefix>lock:{<userId>}`, `SET NX PX` with a lease of
+   * `storeTimeout`, in the user index's slot): the user's live sessions are counted, the oldest
+   * deleted when `limit` says so, and `record` created, so that sign-ins of one user on any
+   * number of instances are admitted one at a time.
+   */
+  override async createWithinLimit(
+    record: SessionRecord,
+    limit: SessionLimit,
+    now: Date,
+  ): Promise<SessionLimitOutcome> {
+    const userId = record.userId!;
+    const release = await this.lockUser(userId);
+    try {
+      const revoked = sessionsToRevoke(await this.findByUser(userId, now), limit);
+      if (revoked === null) return REFUSED;
+      const at = now.getTime();
+      await Promise.all(
+        revoked.map((id) =>
+          DELETE_USER_SESSION.run(this.client, this.sessionKey(id), [userId, at]),
+        ),
+      );
+      await this.unindex(userId, revoked);
+      await this.create(record);
+      return { created: true, revoked };
+    } finally {
+      await release();
+    }
+  }
+
+  /** Takes the user's lock, waiting for it at most `storeTimeout`; resolves to its release. */
+  private async lockUser(userId: string): Promise<() => Promise<void>> {
+    const key = `${this.prefix}lock:{${userId}}`;
+    const holder = randomBytes(16).toString('base64url');
+    const deadline = Date.now() + this.timeout;
+    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      if ((await LOCK_USER.run(this.client, key, [holder, this.timeout])) === 1) break;
+      if (Date.now() >= deadline) throw new Error(SESSION_MESSAGES.userLockTimedOut(this.timeout));
+      await sleep(wait + Math.random() * wait);
+    }
+    return async () => {
+      await UNLOCK_USER.run(this.client, key, [holder]);
+    };
   }
 
   /** The key of the hash holding session `id`. */

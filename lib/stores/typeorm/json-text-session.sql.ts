@@ -45,6 +45,21 @@ export abstract class JsonTextSessionSql implements SessionSqlDialect {
 
   abstract deleteExpired(now: Date, limit: number): SqlStatement;
 
+  readonly deletesReturnRows = false;
+
+  expiredRows(now: Date, limit: number): SqlStatement {
+    const sql =
+      `SELECT id, user_id FROM ${this.table} WHERE expires_at <= ? ` +
+      'ORDER BY expires_at LIMIT ?';
+    return { sql, params: [toUtcDatetime(now), limit] };
+  }
+
+  deleteIds(ids: readonly string[], expiredAt?: Date): SqlStatement {
+    const sql = `DELETE FROM ${this.table} WHERE id IN (${ids.map(() => '?').join(', ')})`;
+    if (expiredAt === undefined) return { sql, params: [...ids] };
+    return { sql: `${sql} AND expires_at <= ?`, params: [...ids, toUtcDatetime(expiredAt)] };
+  }
+
   abstract schemaFault(error: unknown): SchemaFault;
 
   find(id: string, now: Date): SqlStatement {

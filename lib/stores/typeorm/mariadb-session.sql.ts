@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { JsonTextSessionSql } from './json-text-session.sql.js';
-import { driverError, toUtcDatetime } from './session-sql.dialect.js';
+import { driverError, toUtcDatetime, userLockSeed } from './session-sql.dialect.js';
 import type { SchemaFault, SqlStatement } from './session-sql.dialect.js';
 
 /** mysql2's codes for a missing table (1146) and an unknown column (1054). */
@@ -36,6 +36,16 @@ export class MariaDbSessionSql extends JsonTextSessionSql {
     this.sweepLock = {
       acquire: { sql: 'SELECT GET_LOCK(?, 0) AS acquired', params: [lockName] },
       release: { sql: 'SELECT RELEASE_LOCK(?) AS released', params: [lockName] },
+    };
+  }
+
+  /** `GET_LOCK` on the user (session-level: released by the store after the transaction). */
+  userLock(userId: string, timeoutMs: number): { acquire: SqlStatement; release: SqlStatement } {
+    const name = `nestjs-sessions:user:${userLockSeed(this.table, userId).toString('hex', 0, 16)}`;
+    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    return {
+      acquire: { sql: 'SELECT GET_LOCK(?, ?) AS acquired', params: [name, seconds] },
+      release: { sql: 'SELECT RELEASE_LOCK(?) AS released', params: [name] },
     };
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SessionData, SessionPatch, SessionRecord } from '../session-record.interface.js';
-import { driverError, SESSION_COLUMNS } from './session-sql.dialect.js';
+import { driverError, SESSION_COLUMNS, userLockSeed } from './session-sql.dialect.js';
 import type { SchemaFault, SessionSqlDialect, SqlStatement } from './session-sql.dialect.js';
 
 /** A row of the `sessions` table as `pg` returns it (timestamptz → Date, jsonb → parsed). */
@@ -58,6 +58,8 @@ export class PostgresSessionSql implements SessionSqlDialect {
   private readonly findByUserSql: string;
   private readonly deleteByUserSql: string;
   private readonly deleteByUserExceptSql: string;
+  private readonly deleteIdsSql: string;
+  readonly deletesReturnRows = true;
   /**
    * One statement, so one implicit transaction: the scalar subquery is an InitPlan run
    * once before the scan, taking the transaction-level advisory lock; when another
@@ -75,12 +77,14 @@ export class PostgresSessionSql implements SessionSqlDialect {
     this.findByUserSql =
       `SELECT ${COLUMNS} FROM ${table} WHERE user_id = $1 AND expires_at > $2 ` +
       'ORDER BY created_at, id';
-    this.deleteByUserSql = `DELETE FROM ${table} WHERE user_id = $1`;
-    this.deleteByUserExceptSql = `DELETE FROM ${table} WHERE user_id = $1 AND id <> $2`;
+    const returning = ' RETURNING id, user_id, expires_at';
+    this.deleteByUserSql = `DELETE FROM ${table} WHERE user_id = $1${returning}`;
+    this.deleteByUserExceptSql = `DELETE FROM ${table} WHERE user_id = $1 AND id <> $2${returning}`;
+    this.deleteIdsSql = `DELETE FROM ${table} WHERE id = ANY($1)`;
     this.deleteExpiredSql =
       `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} ` +
       `WHERE expires_at <= $1 AND (SELECT pg_try_advisory_xact_lock(${sweepLockKey(table)})) ` +
-      'ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)';
+      `ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)${returning}`;
   }
 
   find(id: string, now: Date): SqlStatement {
@@ -144,6 +148,17 @@ export class PostgresSessionSql implements SessionSqlDialect {
     return exceptId === undefined
       ? { sql: this.deleteByUserSql, params: [userId] }
       : { sql: this.deleteByUserExceptSql, params: [userId, exceptId] };
+  }
+
+  deleteIds(ids: readonly string[], expiredAt?: Date): SqlStatement {
+    if (expiredAt === undefined) return { sql: this.deleteIdsSql, params: [ids] };
+    return { sql: `${this.deleteIdsSql} AND expires_at <= $2`, params: [ids, expiredAt] };
+  }
+
+  /** A transaction-level advisory lock: released when the transaction ends. */
+  userLock(userId: string): { acquire: SqlStatement } {
+    const key = userLockSeed(this.table, userId).readBigInt64BE(0).toString();
+    return { acquire: { sql: 'SELECT pg_advisory_xact_lock($1::bigint)', params: [key] } };
   }
 
   /** One statement; the advisory lock is taken inside it (see `deleteExpiredSql`). */

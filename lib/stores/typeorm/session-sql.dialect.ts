@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSourceOptions } from 'typeorm';
 import type { SessionPatch, SessionRecord } from '../session-record.interface.js';
 
@@ -63,6 +64,22 @@ export interface SessionSqlDialect {
   deleteByUser(userId: string, exceptId?: string): SqlStatement;
   deleteExpired(now: Date, limit: number): SqlStatement;
   /**
+   * `true` when `deleteByUser` and `deleteExpired` answer the rows they deleted (`id, user_id,
+   * expires_at`: `RETURNING`); else, to report them, the store reads them first
+   * ({@link findByUser}, {@link expiredRows}) and deletes what it read ({@link deleteIds}).
+   */
+  readonly deletesReturnRows: boolean;
+  /** Where `deletesReturnRows` is `false`: `id, user_id` of the rows `deleteExpired` would delete. */
+  expiredRows?(now: Date, limit: number): SqlStatement;
+  /** Deletes the rows with these ids (at least one), only while expired at `expiredAt` if given. */
+  deleteIds(ids: readonly string[], expiredAt?: Date): SqlStatement;
+  /**
+   * A lock on one user's sessions, for `createWithinLimit`'s transaction: `acquire` waits for
+   * it (at most `timeoutMs`); `release`, when set, is run after the transaction ends (else the
+   * transaction's end releases it). `undefined` where the database has one writer (SQLite).
+   */
+  userLock?(userId: string, timeoutMs: number): { acquire: SqlStatement; release?: SqlStatement };
+  /**
    * When set, `deleteExpired` runs between these two on one connection: `acquire` answers one
    * row whose `acquired` is 1 when this instance may sweep now (else it sweeps nothing).
    */
@@ -76,6 +93,11 @@ export interface SessionSqlDialect {
   selectNothing(columns: readonly string[]): SqlStatement;
   /** Whether `error`, thrown by a statement on this table, says the table or a column is missing. */
   schemaFault(error: unknown): SchemaFault;
+}
+
+/** A lock name (MariaDB) or key (PostgreSQL) seed for one user's sessions in one table. */
+export function userLockSeed(table: string, userId: string): Buffer {
+  return createHash('sha256').update(`nestjs-sessions:user:${table}:${userId}`).digest();
 }
 
 /**
