@@ -10,7 +10,7 @@ import { RESOLVED_SESSION_OPTIONS } from './session.constants.js';
 import { SESSION_MESSAGES } from './session.messages.js';
 import { SealedSessionStore } from './stores/sealed-session.store.js';
 import { SessionStoreGate } from './stores/session-store.gate.js';
-import { SessionStore } from './stores/session.store.js';
+import { SessionStore, SessionStoreCapabilityError } from './stores/session.store.js';
 import { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
 
 /**
@@ -36,7 +36,8 @@ export const SESSION_STORE_PROVIDERS: Provider[] = [
       const store = options.store ?? defaultStore(dataSource);
       if (options.maxSessionsPerUser && !store.supports('createWithinLimit')) {
         const problem = SESSION_MESSAGES.optionMaxSessionsStore(store.constructor.name);
-        throw new Error(SESSION_MESSAGES.invalidOptions([problem]));
+        const message = SESSION_MESSAGES.invalidOptions([problem]);
+        throw new SessionStoreCapabilityError(store, 'createWithinLimit', message);
       }
       const { enabled, ttl, maxEntries } = options.cache;
       if (!enabled) return store;

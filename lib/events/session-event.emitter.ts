@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -29,8 +28,8 @@ export class SessionEventEmitter implements OnModuleInit {
 
   constructor(private readonly modules: ModuleRef) {}
 
-  onModuleInit(): void {
-    this.emitter = this.findEmitter();
+  async onModuleInit(): Promise<void> {
+    this.emitter = await this.findEmitter();
   }
 
   /** Whether anything can hear the events (worth reading what they report). */
@@ -47,11 +46,14 @@ export class SessionEventEmitter implements OnModuleInit {
     }
   }
 
-  private findEmitter(): EventEmitterLike | undefined {
+  /**
+   * `import()`, not `require()`: the package is ESM-only, and `require()` of ESM fails where it
+   * is not supported (Jest's module loader on Node < 24.9), which would silence every event.
+   */
+  private async findEmitter(): Promise<EventEmitterLike | undefined> {
     let token: unknown;
     try {
-      token = (createRequire(import.meta.url)(EVENT_EMITTER_PACKAGE) as { EventEmitter2?: unknown })
-        .EventEmitter2;
+      token = ((await import(EVENT_EMITTER_PACKAGE)) as { EventEmitter2?: unknown }).EventEmitter2;
     } catch {
       return undefined; // not installed
     }

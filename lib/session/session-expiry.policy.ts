@@ -10,9 +10,12 @@ export interface ExpiryInputs {
   data: Readonly<SessionData>;
 }
 
-/** Whether a session was signed in with `{ rememberMe: true }` (see {@link REMEMBER_ME_KEY}). */
-export function isRemembered(data: Readonly<SessionData>): boolean {
-  return data[REMEMBER_ME_KEY] === true;
+/**
+ * Whether a session was signed in with `{ rememberMe: true }` (see {@link REMEMBER_ME_KEY}).
+ * Stored data that is not an object (a broken row, discarded by the loader) is not.
+ */
+export function isRemembered(data: Readonly<SessionData> | null): boolean {
+  return typeof data === 'object' && data !== null && data[REMEMBER_ME_KEY] === true;
 }
 
 /**

@@ -16,8 +16,9 @@ import type {
  * @publicApi
  */
 export class SessionStoreCapabilityError extends Error {
-  constructor(store: object, method: string) {
-    super(SESSION_MESSAGES.storeCapabilityMissing(store, method));
+  /** @param message in place of the default "`store.method` is not supported" one */
+  constructor(store: object, method: string, message?: string) {
+    super(message ?? SESSION_MESSAGES.storeCapabilityMissing(store, method));
     this.name = 'SessionStoreCapabilityError';
   }
 }
