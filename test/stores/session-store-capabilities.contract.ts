@@ -1,6 +1,7 @@
 import type { SessionStore } from '../../lib/stores/session.store.js';
 import type { SessionStoreCapabilities } from './session-store.contract.js';
 import { later, sessionRecord } from './session-record.factory.js';
+import { describeSessionLimit, describeSweepReport } from './session-store-limit.contract.js';
 
 const NOT_SUPPORTED = /not supported by this store/;
 
@@ -14,15 +15,23 @@ export function describeOptionalCapabilities(
 ): void {
   if (capabilities.byUser) {
     describeByUser(store);
+    describeSessionLimit(store);
   } else {
-    it('rejects findByUser and deleteByUser as not supported by this store', async () => {
+    it('rejects findByUser, deleteByUser and createWithinLimit as not supported by this store', async () => {
       await expect(store().findByUser('user', new Date())).rejects.toThrow(NOT_SUPPORTED);
       await expect(store().deleteByUser('user')).rejects.toThrow(NOT_SUPPORTED);
+      const record = sessionRecord({ userId: 'user' });
+      const limit = { max: 1, whenExceeded: 'refuse' } as const;
+      await expect(store().createWithinLimit(record, limit, new Date())).rejects.toThrow(
+        NOT_SUPPORTED,
+      );
+      expect(store().supports('createWithinLimit')).toBe(false);
     });
   }
 
   if (capabilities.sweep) {
     describeSweep(store);
+    describeSweepReport(store);
   } else {
     it('answers deleteExpired with 0 (its backend expires entries by itself)', async () => {
       await store().create(sessionRecord({ expiresAt: new Date(Date.now() - 1_000) }));
