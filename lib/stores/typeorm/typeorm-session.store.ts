@@ -9,7 +9,6 @@ import type {
   SessionPatch,
   SessionRecord,
 } from '../session-record.interface.js';
-import { REFUSED, sessionsToRevoke } from '../session-limit.util.js';
 import { SessionStore } from '../session.store.js';
 import type { SessionStoreSettings } from '../session.store.js';
 import { MariaDbSessionSql, sweepLockName } from './mariadb-session.sql.js';
@@ -19,6 +18,7 @@ import { PostgresPreparedRunner } from './postgres-prepared.runner.js';
 import type { StatementResult } from './postgres-prepared.runner.js';
 import { PostgresSessionSql } from './postgres-session.sql.js';
 import { SessionReadBatcher } from './session-read.batcher.js';
+import { deletedRows, SessionSqlWork } from './session-sql.work.js';
 import { SessionEntity } from './session.entity.js';
 import { sessionSqlFamily } from './session-sql.dialect.js';
 import type { SessionSqlDialect, SessionSqlFamily, SqlStatement } from './session-sql.dialect.js';
@@ -40,19 +40,8 @@ export interface TypeOrmSessionStoreOptions {
   preparedStatements?: boolean;
 }
 
-/** The id columns of a deleted (or about to be deleted) row. */
-interface RowIds {
-  id: string;
-  user_id: string | null;
-  expires_at?: Date;
-}
-
-/** The rows a `RETURNING` delete answered; with `liveAt`, only those still live then. */
-function deletedRows(records: unknown[], liveAt?: Date): DeletedSession[] {
-  return (records as RowIds[])
-    .filter((row) => !liveAt || (row.expires_at !== undefined && row.expires_at > liveAt))
-    .map(({ id, user_id }) => ({ id, userId: user_id }));
-}
+/** How long a capped sign-in waits for its user's lock before the store is initialized. */
+const DEFAULT_LOCK_WAIT = 5_000;
 
 /** Per SQL family: the entity that maps the table, and the dialect for a table path. */
 interface SessionSqlBackend {
@@ -96,8 +85,8 @@ export class TypeOrmSessionStore extends SessionStore {
   private channel: PostgresInvalidationChannel | undefined;
   private readonly prepared: PostgresPreparedRunner | undefined;
   private batcher: SessionReadBatcher | undefined;
-  /** SQLite: the end of the last capped sign-in queued on this store (see `createWithinLimit`). */
-  private writerTurn: Promise<unknown> = Promise.resolve();
+  /** The multi-statement work: capped sign-ins and the sweep. */
+  private readonly work: SessionSqlWork;
   /** `storeTimeout`, once {@link initialize}d. */
   private timeout = Infinity;
 
@@ -118,6 +107,7 @@ export class TypeOrmSessionStore extends SessionStore {
     if (family === 'postgres') {
       this.prepared = new PostgresPreparedRunner(dataSource, options.preparedStatements ?? true);
     }
+    this.work = new SessionSqlWork(dataSource, (statement, runner) => this.run(statement, runner));
   }
 
   /**
@@ -191,118 +181,27 @@ export class TypeOrmSessionStore extends SessionStore {
 
   /**
    * One transaction under a lock on the user (`pg_advisory_xact_lock`, `GET_LOCK` on MariaDB;
-   * SQLite has one writer): the user's live sessions are read, the oldest deleted when `limit`
-   * says so, and `record` inserted.
+   * SQLite has one writer): see {@link SessionSqlWork.createWithinLimit}.
    */
-  override async createWithinLimit(
+  override createWithinLimit(
     record: SessionRecord,
     limit: SessionLimit,
     now: Date,
   ): Promise<SessionLimitOutcome> {
-    const wait = Number.isFinite(this.timeout) ? this.timeout : 5_000;
-    const lock = this.sql.userLock?.(record.userId!, wait);
-    if (!lock) {
-      // one writer (SQLite): this process's own capped sign-ins queue, one transaction at a time
-      const turn = this.writerTurn.then(() => this.transactWithinLimit(record, limit, now));
-      this.writerTurn = turn.catch(() => undefined);
-      return turn;
-    }
-    return this.transactWithinLimit(record, limit, now, lock);
-  }
-
-  private async transactWithinLimit(
-    record: SessionRecord,
-    limit: SessionLimit,
-    now: Date,
-    lock?: { acquire: SqlStatement; release?: SqlStatement },
-  ): Promise<SessionLimitOutcome> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.startTransaction();
-      try {
-        if (lock) await this.acquire(lock.acquire, runner);
-        const outcome = await this.admit(record, limit, now, runner);
-        await runner.commitTransaction();
-        return outcome;
-      } catch (error) {
-        await runner.rollbackTransaction();
-        throw error;
-      } finally {
-        if (lock?.release) await this.run(lock.release, runner);
-      }
-    } finally {
-      await runner.release();
-    }
-  }
-
-  private async acquire(statement: SqlStatement, runner: QueryRunner): Promise<void> {
-    const [row] = (await this.run(statement, runner)).records as { acquired?: unknown }[];
-    if (row && 'acquired' in row && Number(row.acquired) !== 1) {
-      throw new Error(SESSION_MESSAGES.userLockTimedOut(Number(this.timeout)));
-    }
-  }
-
-  private async admit(
-    record: SessionRecord,
-    limit: SessionLimit,
-    now: Date,
-    runner: QueryRunner,
-  ): Promise<SessionLimitOutcome> {
-    const { records } = await this.run(this.sql.findByUser(record.userId!, now), runner);
-    const live = records.map((row) => this.sql.toRecord(row as object));
-    const revoked = sessionsToRevoke(live, limit);
-    if (revoked === null) return REFUSED;
-    if (revoked.length > 0) await this.run(this.sql.deleteIds(revoked), runner);
-    await this.run(this.sql.create(record), runner);
-    return { created: true, revoked };
+    const wait = Number.isFinite(this.timeout) ? this.timeout : DEFAULT_LOCK_WAIT;
+    return this.work.createWithinLimit(this.sql, record, limit, now, wait);
   }
 
   /**
    * Deletes up to `limit` expired sessions in one short statement. Returns 0 at once when
    * another instance is sweeping the same table (it holds the sweep lock).
    */
-  override async deleteExpired(
+  override deleteExpired(
     now: Date,
     limit: number,
     report?: (sessions: DeletedSession[]) => void,
   ): Promise<number> {
-    const lock = this.sql.sweepLock;
-    if (!lock) return this.sweep(now, limit, report);
-    const queryRunner = this.dataSource.createQueryRunner();
-    try {
-      const [{ acquired }] = (await this.run(lock.acquire, queryRunner)).records as {
-        acquired: unknown;
-      }[];
-      if (Number(acquired) !== 1) return 0;
-      try {
-        return await this.sweep(now, limit, report, queryRunner);
-      } finally {
-        await this.run(lock.release, queryRunner);
-      }
-    } finally {
-      await queryRunner.release();
-    }
-  }
-
-  /** One batch of the sweep; to report it without `RETURNING`, the rows are read first. */
-  private async sweep(
-    now: Date,
-    limit: number,
-    report: ((sessions: DeletedSession[]) => void) | undefined,
-    queryRunner?: QueryRunner,
-  ): Promise<number> {
-    const sql = this.sql;
-    if (!report || sql.deletesReturnRows || !sql.expiredRows) {
-      const { records, affected } = await this.run(sql.deleteExpired(now, limit), queryRunner);
-      report?.(deletedRows(records));
-      return sql.deletesReturnRows ? records.length : affected;
-    }
-    const rows = (await this.run(sql.expiredRows(now, limit), queryRunner)).records as RowIds[];
-    if (rows.length === 0) return 0;
-    const ids = rows.map(({ id }) => id);
-    const { affected } = await this.run(sql.deleteIds(ids, now), queryRunner);
-    report(rows.map(({ id, user_id }) => ({ id, userId: user_id })));
-    return affected;
+    return this.work.deleteExpired(this.sql, now, limit, report);
   }
 
   /** Read-cache invalidations over `LISTEN/NOTIFY` (PostgreSQL only). */
