@@ -162,13 +162,15 @@ export class SessionService {
   ): Promise<void> {
     const now = new Date();
     const prepared = handle.prepareSignIn(userId, rememberMe, now);
+    const replaces = handle.isStored ? handle.id : undefined;
     const outcome = await this.gate.run('sign in', () =>
-      this.store.createWithinLimit(prepared.record, limit, now),
+      this.store.createWithinLimit(prepared.record, limit, now, replaces),
     );
     if (!outcome.created) throw new TooManySessionsException(limit.max);
-    if (outcome.revoked.length > 0) await this.invalidations.publish({ ids: outcome.revoked });
+    handle.adoptSignIn(prepared);
+    const ended = replaces === undefined ? outcome.revoked : [...outcome.revoked, replaces];
+    if (ended.length > 0) await this.invalidations.publish({ ids: ended });
     this.revoked(outcome.revoked, userId, 'maxSessionsPerUser');
-    await handle.adoptSignIn(prepared);
     this.signedIn(handle);
   }
 

@@ -10,6 +10,7 @@ import type {
   SessionPatch,
   SessionRecord,
 } from '../stores/session-record.interface.js';
+import { idsToDelete } from '../stores/session-limit.util.js';
 import { applySessionPatch } from '../stores/session-patch.util.js';
 import { SessionStore } from '../stores/session.store.js';
 import type { SessionStoreSettings } from '../stores/session.store.js';
@@ -145,9 +146,10 @@ export class CachedSessionStore extends SessionStore implements OnModuleDestroy 
     record: SessionRecord,
     limit: SessionLimit,
     now: Date,
+    replaces?: string,
   ): Promise<SessionLimitOutcome> {
-    const outcome = await this.inner.createWithinLimit(record, limit, now);
-    this.drop({ ids: outcome.revoked });
+    const outcome = await this.inner.createWithinLimit(record, limit, now, replaces);
+    this.drop({ ids: outcome.created ? idsToDelete(outcome.revoked, replaces) : [] });
     if (outcome.created) this.remember(record);
     return outcome;
   }

@@ -18,9 +18,12 @@ import { SESSION_MESSAGES } from '../session.messages.js';
  */
 export function RequireFreshAuth(maxAge: Duration): MethodDecorator & ClassDecorator {
   const ms = parseDuration(maxAge);
-  if (ms === undefined)
-    throw new TypeError(
-      SESSION_MESSAGES.requireFreshAuthMaxAge(JSON.stringify(maxAge) ?? String(maxAge)),
-    );
+  if (ms === undefined) throw new TypeError(SESSION_MESSAGES.requireFreshAuthMaxAge(shown(maxAge)));
   return applyDecorators(SetMetadata(FRESH_AUTH_KEY, ms), UseGuards(FreshAuthGuard));
+}
+
+/** A bad `maxAge` as written: a string quoted, a number as is (`NaN`, not JSON's `null`). */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value) ?? String(value);
 }

@@ -210,9 +210,11 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     return { token, record: { ...record, expiresAt: this.runtime.expiryOf(record) } };
   }
 
-  /** Becomes `prepared`, which the store holds now; the session stored before is deleted. */
-  async adoptSignIn(prepared: PreparedSignIn): Promise<void> {
-    if (this.stored) await this.runtime.deleteStored(this.id);
+  /**
+   * Becomes `prepared`, which the store holds now in place of this session (the store deleted
+   * the one it replaced: `createWithinLimit`'s `replaces`).
+   */
+  adoptSignIn(prepared: PreparedSignIn): void {
     this.values.delete(CSRF_KEY);
     if (prepared.record.data[REMEMBER_ME_KEY] === true) this.values.set(REMEMBER_ME_KEY, true);
     else this.values.delete(REMEMBER_ME_KEY);

@@ -8,11 +8,18 @@ import type { SessionLimit, SessionLimitOutcome } from './session-record.interfa
 export function sessionsToRevoke(
   live: readonly { id: string }[],
   limit: SessionLimit,
+  replaces?: string,
 ): string[] | null {
-  const excess = live.length + 1 - limit.max;
+  const others = live.filter(({ id }) => id !== replaces);
+  const excess = others.length + 1 - limit.max;
   if (excess <= 0) return [];
   if (limit.whenExceeded === 'refuse') return null;
-  return live.slice(0, excess).map((session) => session.id);
+  return others.slice(0, excess).map((session) => session.id);
+}
+
+/** What a `createWithinLimit` that `limit` admitted deletes: the revoked, and the replaced. */
+export function idsToDelete(revoked: readonly string[], replaces?: string): string[] {
+  return replaces === undefined ? [...revoked] : [...revoked, replaces];
 }
 
 /** The outcome of a `createWithinLimit` that `limit` refused: nothing written. */

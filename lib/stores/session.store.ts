@@ -164,15 +164,20 @@ export abstract class SessionStore {
    * the user's oldest live sessions (by `createdAt`) are deleted to make room, with `'refuse'`
    * nothing is written. Atomic for every instance sharing the store: however many sign-ins
    * of one user run at once, no more than `max` of that user's sessions survive them.
+   *
+   * @param replaces the id of the session `record` replaces (the one signing in, under its old
+   * token): not counted, and deleted with the write — unless refused, when it stays as it was.
    */
   createWithinLimit(
     record: SessionRecord,
     limit: SessionLimit,
     now: Date,
+    replaces?: string,
   ): Promise<SessionLimitOutcome> {
     void record;
     void limit;
     void now;
+    void replaces;
     return Promise.reject(new SessionStoreCapabilityError(this, 'createWithinLimit'));
   }
 

@@ -63,6 +63,27 @@ export function describeSessionLimit(store: () => SessionStore): void {
     expect(await live('lim-c')).toEqual(ids(sessions));
   });
 
+  it('does not count the session a sign-in replaces, and deletes it with the write', async () => {
+    const [older, current] = await sessionsOf('lim-e', [20, 10]);
+    const record = sessionRecord({ userId: 'lim-e' });
+    const limit = { max: 2, whenExceeded: 'refuse' } as const;
+    const outcome = await store().createWithinLimit(record, limit, new Date(), current.id);
+    expect(outcome).toEqual({ created: true, revoked: [] });
+    expect(await live('lim-e')).toEqual([older.id, record.id]);
+    expect(await store().find(current.id, new Date())).toBeNull();
+  });
+
+  it('leaves the session a refused sign-in would have replaced as it was', async () => {
+    const anonymous = sessionRecord({ data: { cart: [1, 2] } });
+    await store().create(anonymous);
+    await sessionsOf('lim-f', [10]);
+    const record = sessionRecord({ userId: 'lim-f' });
+    const limit = { max: 1, whenExceeded: 'refuse' } as const;
+    const outcome = await store().createWithinLimit(record, limit, new Date(), anonymous.id);
+    expect(outcome.created).toBe(false);
+    expect(await store().find(anonymous.id, new Date())).toEqual(anonymous);
+  });
+
   it('does not count expired sessions against the limit', async () => {
     const now = new Date();
     await store().create(sessionRecord({ userId: 'lim-d', expiresAt: later(now, -1_000) }));

@@ -10,7 +10,7 @@ import type {
   SessionPatch,
   SessionRecord,
 } from '../session-record.interface.js';
-import { REFUSED, sessionsToRevoke } from '../session-limit.util.js';
+import { idsToDelete, REFUSED, sessionsToRevoke } from '../session-limit.util.js';
 import { applySessionPatch } from '../session-patch.util.js';
 import { SessionStore } from '../session.store.js';
 
@@ -107,10 +107,11 @@ export class MemorySessionStore extends SessionStore {
     record: SessionRecord,
     limit: SessionLimit,
     now: Date,
+    replaces?: string,
   ): Promise<SessionLimitOutcome> {
-    const revoked = sessionsToRevoke(this.liveOfUser(record.userId!, now), limit);
+    const revoked = sessionsToRevoke(this.liveOfUser(record.userId!, now), limit, replaces);
     if (revoked === null) return Promise.resolve(REFUSED);
-    revoked.forEach((id) => this.remove(id));
+    idsToDelete(revoked, replaces).forEach((id) => this.remove(id));
     void this.create(record);
     return Promise.resolve({ created: true, revoked });
   }

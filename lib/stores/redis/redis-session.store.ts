@@ -173,18 +173,20 @@ export class RedisSessionStore extends SessionStore {
     record: SessionRecord,
     limit: SessionLimit,
     now: Date,
+    replaces?: string,
   ): Promise<SessionLimitOutcome> {
     const userId = record.userId!;
     const release = await this.lockUser(userId);
     try {
-      const revoked = sessionsToRevoke(await this.findByUser(userId, now), limit);
+      const revoked = sessionsToRevoke(await this.findByUser(userId, now), limit, replaces);
       if (revoked === null) return REFUSED;
       const at = now.getTime();
-      await Promise.all(
-        revoked.map((id) =>
+      await Promise.all([
+        ...revoked.map((id) =>
           DELETE_USER_SESSION.run(this.client, this.sessionKey(id), [userId, at]),
         ),
-      );
+        replaces === undefined ? undefined : this.delete(replaces),
+      ]);
       await this.unindex(userId, revoked);
       await this.create(record);
       return { created: true, revoked };

@@ -1,6 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { SESSION_MESSAGES } from '../../session.messages.js';
-import { REFUSED, sessionsToRevoke } from '../session-limit.util.js';
+import { idsToDelete, REFUSED, sessionsToRevoke } from '../session-limit.util.js';
 import type {
   DeletedSession,
   SessionLimit,
@@ -15,6 +15,14 @@ export type RunStatement = (
   statement: SqlStatement,
   runner?: QueryRunner,
 ) => Promise<StatementResult>;
+
+/** The arguments of a capped sign-in (`SessionStore.createWithinLimit`). */
+export interface SignInWrite {
+  record: SessionRecord;
+  limit: SessionLimit;
+  now: Date;
+  replaces: string | undefined;
+}
 
 /** The id columns of a deleted (or about to be deleted) row. */
 interface RowIds {
@@ -53,14 +61,12 @@ export class SessionSqlWork {
    */
   createWithinLimit(
     sql: SessionSqlDialect,
-    record: SessionRecord,
-    limit: SessionLimit,
-    now: Date,
+    signIn: SignInWrite,
     lockWait: number,
   ): Promise<SessionLimitOutcome> {
-    const lock = sql.userLock?.(record.userId!, lockWait);
-    if (lock) return this.transact(sql, record, limit, now, lockWait, lock);
-    const turn = this.writerTurn.then(() => this.transact(sql, record, limit, now, lockWait));
+    const lock = sql.userLock?.(signIn.record.userId!, lockWait);
+    if (lock) return this.transact(sql, signIn, lockWait, lock);
+    const turn = this.writerTurn.then(() => this.transact(sql, signIn, lockWait));
     this.writerTurn = turn.catch(() => undefined);
     return turn;
   }
@@ -95,9 +101,7 @@ export class SessionSqlWork {
 
   private async transact(
     sql: SessionSqlDialect,
-    record: SessionRecord,
-    limit: SessionLimit,
-    now: Date,
+    signIn: SignInWrite,
     lockWait: number,
     lock?: { acquire: SqlStatement; release?: SqlStatement },
   ): Promise<SessionLimitOutcome> {
@@ -106,7 +110,7 @@ export class SessionSqlWork {
       await runner.startTransaction();
       try {
         if (lock) await this.acquire(lock.acquire, runner, lockWait);
-        const outcome = await this.admit(sql, record, limit, now, runner);
+        const outcome = await this.admit(sql, signIn, runner);
         await runner.commitTransaction();
         return outcome;
       } catch (error) {
@@ -130,18 +134,15 @@ export class SessionSqlWork {
 
   private async admit(
     sql: SessionSqlDialect,
-    record: SessionRecord,
-    limit: SessionLimit,
-    now: Date,
+    { record, limit, now, replaces }: SignInWrite,
     runner: QueryRunner,
   ): Promise<SessionLimitOutcome> {
     const { records } = await this.run(sql.findByUser(record.userId!, now), runner);
-    const revoked = sessionsToRevoke(
-      records.map((row) => sql.toRecord(row as object)),
-      limit,
-    );
+    const live = records.map((row) => sql.toRecord(row as object));
+    const revoked = sessionsToRevoke(live, limit, replaces);
     if (revoked === null) return REFUSED;
-    if (revoked.length > 0) await this.run(sql.deleteIds(revoked), runner);
+    const gone = idsToDelete(revoked, replaces);
+    if (gone.length > 0) await this.run(sql.deleteIds(gone), runner);
     await this.run(sql.create(record), runner);
     return { created: true, revoked };
   }

@@ -187,9 +187,10 @@ export class TypeOrmSessionStore extends SessionStore {
     record: SessionRecord,
     limit: SessionLimit,
     now: Date,
+    replaces?: string,
   ): Promise<SessionLimitOutcome> {
     const wait = Number.isFinite(this.timeout) ? this.timeout : DEFAULT_LOCK_WAIT;
-    return this.work.createWithinLimit(this.sql, record, limit, now, wait);
+    return this.work.createWithinLimit(this.sql, { record, limit, now, replaces }, wait);
   }
 
   /**
