@@ -55,8 +55,8 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
   private tokenKept = false;
   /** The token changed after the last write (an admitted sign-in): the cookie must carry it. */
   private tokenUnsent = false;
-  /** Run once, at the next write that stores this session as it is now (see {@link whenStored}). */
-  private storedCallbacks: Array<() => void> = [];
+  /** Run once, at the next write that stores this session (see {@link whenStored}). */
+  private storedCallback: (() => void) | undefined;
 
   private constructor(
     private readonly runtime: SessionRuntime,
@@ -164,7 +164,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     if (this.stored) await this.runtime.deleteStored(this.id);
     this.stored = false;
     this.status = 'destroyed';
-    this.storedCallbacks = [];
+    this.storedCallback = undefined;
   }
 
   /**
@@ -303,7 +303,7 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
    * never (a failed write, a session destroyed first). `SessionService.signIn()`'s event.
    */
   whenStored(callback: () => void): void {
-    this.storedCallbacks.push(callback);
+    this.storedCallback = callback; // a later sign-in in the same request replaces an earlier one
   }
 
   /** Records a successful write: the handle now mirrors the store. */
@@ -314,9 +314,9 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     this.userChanged = false;
     this.status = 'unmodified';
     this.tokenUnsent = false;
-    const callbacks = this.storedCallbacks;
-    this.storedCallbacks = [];
-    for (const callback of callbacks) callback();
+    const callback = this.storedCallback;
+    this.storedCallback = undefined;
+    callback?.();
   }
 
   private stamp(now: Date): SessionRecord {

@@ -119,8 +119,9 @@ export abstract class SessionStore {
   }
 
   /**
-   * Optional: deletes every session bound to `userId` except `exceptId`, so that the
-   * next request on any instance sharing this store finds none of them.
+   * Optional: deletes every live session bound to `userId` except `exceptId`, so that the
+   * next request on any instance sharing this store finds none of them. Expired ones may be
+   * left to the sweep.
    *
    * @param report when given, called (before the promise settles) with the ids of the live
    * sessions deleted: the library's `session.revoked` events.

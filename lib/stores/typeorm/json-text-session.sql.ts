@@ -131,13 +131,12 @@ export abstract class JsonTextSessionSql implements SessionSqlDialect {
     return { sql, params: [userId, toUtcDatetime(now)] };
   }
 
-  deleteByUser(userId: string, exceptId?: string): SqlStatement {
+  deleteByUser(userId: string, now: Date, exceptId?: string): SqlStatement {
+    const sql = `DELETE FROM ${this.table} WHERE user_id = ? AND expires_at > ?`;
+    const params = [userId, toUtcDatetime(now)];
     return exceptId === undefined
-      ? { sql: `DELETE FROM ${this.table} WHERE user_id = ?`, params: [userId] }
-      : {
-          sql: `DELETE FROM ${this.table} WHERE user_id = ? AND id <> ?`,
-          params: [userId, exceptId],
-        };
+      ? { sql, params }
+      : { sql: `${sql} AND id <> ?`, params: [...params, exceptId] };
   }
 
   selectNothing(columns: readonly string[]): SqlStatement {

@@ -77,9 +77,10 @@ export class PostgresSessionSql implements SessionSqlDialect {
     this.findByUserSql =
       `SELECT ${COLUMNS} FROM ${table} WHERE user_id = $1 AND expires_at > $2 ` +
       'ORDER BY created_at, id';
-    const returning = ' RETURNING id, user_id, expires_at';
-    this.deleteByUserSql = `DELETE FROM ${table} WHERE user_id = $1${returning}`;
-    this.deleteByUserExceptSql = `DELETE FROM ${table} WHERE user_id = $1 AND id <> $2${returning}`;
+    const returning = ' RETURNING id, user_id';
+    const byUser = `DELETE FROM ${table} WHERE user_id = $1 AND expires_at > $2`;
+    this.deleteByUserSql = byUser + returning;
+    this.deleteByUserExceptSql = `${byUser} AND id <> $3${returning}`;
     this.deleteIdsSql = `DELETE FROM ${table} WHERE id = ANY($1)`;
     this.deleteExpiredSql =
       `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} ` +
@@ -144,10 +145,10 @@ export class PostgresSessionSql implements SessionSqlDialect {
     return { sql: this.findByUserSql, params: [userId, now] };
   }
 
-  deleteByUser(userId: string, exceptId?: string): SqlStatement {
+  deleteByUser(userId: string, now: Date, exceptId?: string): SqlStatement {
     return exceptId === undefined
-      ? { sql: this.deleteByUserSql, params: [userId] }
-      : { sql: this.deleteByUserExceptSql, params: [userId, exceptId] };
+      ? { sql: this.deleteByUserSql, params: [userId, now] }
+      : { sql: this.deleteByUserExceptSql, params: [userId, now, exceptId] };
   }
 
   deleteIds(ids: readonly string[], expiredAt?: Date): SqlStatement {

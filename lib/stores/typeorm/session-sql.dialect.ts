@@ -61,11 +61,12 @@ export interface SessionSqlDialect {
   patch(id: string, patch: SessionPatch, now: Date): SqlStatement;
   delete(id: string): SqlStatement;
   findByUser(userId: string, now: Date): SqlStatement;
-  deleteByUser(userId: string, exceptId?: string): SqlStatement;
+  /** The user's live sessions (but `exceptId`); expired ones are left to the sweep. */
+  deleteByUser(userId: string, now: Date, exceptId?: string): SqlStatement;
   deleteExpired(now: Date, limit: number): SqlStatement;
   /**
-   * `true` when `deleteByUser` and `deleteExpired` answer the rows they deleted (`id, user_id,
-   * expires_at`: `RETURNING`); else, to report them, the store reads them first
+   * `true` when `deleteByUser` and `deleteExpired` answer the rows they deleted (`id, user_id`:
+   * `RETURNING`); else, to report them, the store reads them first
    * ({@link findByUser}, {@link expiredRows}) and deletes what it read ({@link deleteIds}).
    */
   readonly deletesReturnRows: boolean;

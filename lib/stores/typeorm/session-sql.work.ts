@@ -28,14 +28,11 @@ export interface SignInWrite {
 interface RowIds {
   id: string;
   user_id: string | null;
-  expires_at?: Date;
 }
 
-/** The rows a `RETURNING` delete answered; with `liveAt`, only those still live then. */
-export function deletedRows(records: unknown[], liveAt?: Date): DeletedSession[] {
-  return (records as RowIds[])
-    .filter((row) => !liveAt || (row.expires_at !== undefined && row.expires_at > liveAt))
-    .map(({ id, user_id }) => ({ id, userId: user_id }));
+/** The rows a `RETURNING` delete answered. */
+export function deletedRows(records: unknown[]): DeletedSession[] {
+  return (records as RowIds[]).map(({ id, user_id }) => ({ id, userId: user_id }));
 }
 
 /**

@@ -173,10 +173,10 @@ export class TypeOrmSessionStore extends SessionStore {
   ): Promise<number> {
     const now = new Date();
     const before = report && !this.sql.deletesReturnRows && (await this.findByUser(userId, now));
-    const { records, affected } = await this.run(this.sql.deleteByUser(userId, exceptId));
+    const { records, affected } = await this.run(this.sql.deleteByUser(userId, now, exceptId));
     if (before) report(before.map(({ id }) => id).filter((id) => id !== exceptId));
-    else report?.(deletedRows(records, now).map(({ id }) => id));
-    return affected;
+    else report?.(deletedRows(records).map(({ id }) => id));
+    return this.sql.deletesReturnRows ? records.length : affected;
   }
 
   /**
