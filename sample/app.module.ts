@@ -3,15 +3,21 @@ import type { DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { GraphQLModule } from '@nestjs/graphql';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionEntity, SessionModule, sessionMigrations } from '../lib/index.js';
 import { AccountController } from './account.controller.js';
 import { ACCOUNT_SDL, AccountResolver } from './account.resolver.js';
+import { AuditLog } from './audit-log.service.js';
 import { DevicesController } from './devices.controller.js';
 import { FormErrorFilter } from './form-error.filter.js';
+import { HealthController } from './health.controller.js';
 import { LiveSessionController } from './live-session.controller.js';
 import { LiveSessionGateway } from './live-session.gateway.js';
+import { SecurityController } from './security.controller.js';
+import { SESSION_POLICIES } from './session-policies.constants.js';
 import { SignInController } from './sign-in.controller.js';
 import { UsersService } from './users.service.js';
 
@@ -29,6 +35,12 @@ export interface AppModuleOptions {
  * The sample app, wired the way the README's quick start shows: TypeORM with the sessions entity and its
  * migrations (never `synchronize`), and `SessionModule`. `register()` takes the database and
  * secret so that `main.ts` and the tests can each pass their own.
+ *
+ * Account policies (`session-policies.constants.ts`): "Keep me signed in" (`rememberMe`), at
+ * most 3 devices per user (`maxSessionsPerUser`, the oldest signed out), and a Security page
+ * that asks for the password again (`@RequireFreshAuth`). `EventEmitterModule` lets the library
+ * report session events (the Security page's log, `AuditLog`); `TerminusModule` serves
+ * `/health`, with the library's `SessionStoreHealthIndicator`.
  *
  * The same session also serves GraphQL at `/graphql` (Apollo, on Express or Fastify: the
  * driver picks its integration from the adapter) and the socket.io gateway the signed-in pages
@@ -49,10 +61,11 @@ export class AppModule {
           migrations: [...sessionMigrations],
           migrationsRun: true,
         }),
+        EventEmitterModule.forRoot(),
+        TerminusModule,
         SessionModule.forRoot({
           secret: options.sessionSecret,
-          idleTimeout: '30m',
-          absoluteTimeout: '7d',
+          ...SESSION_POLICIES,
           // AuthGuard sends browsers without a session here (303) instead of answering 401.
           loginPath: '/login',
           // This sample serves plain http on 127.0.0.1, where a Secure cookie would never be
@@ -68,9 +81,17 @@ export class AppModule {
           includeStacktraceInErrorResponses: false,
         }),
       ],
-      controllers: [SignInController, AccountController, DevicesController, LiveSessionController],
+      controllers: [
+        SignInController,
+        AccountController,
+        DevicesController,
+        SecurityController,
+        HealthController,
+        LiveSessionController,
+      ],
       providers: [
         UsersService,
+        AuditLog,
         AccountResolver,
         LiveSessionGateway,
         {

@@ -1,4 +1,4 @@
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /**
  * Text a person can type: no control characters (NUL, escape, …) and no lone surrogates
@@ -19,6 +19,11 @@ export class LoginDto {
   @IsNotEmpty({ message: 'Enter your password.' })
   @MaxLength(200, { message: 'Passwords are at most 200 characters long.' })
   password!: string;
+
+  /** The "Keep me signed in" checkbox: sent as `yes` when ticked, absent otherwise. */
+  @IsOptional()
+  @IsIn(['yes'], { message: 'The “Keep me signed in” box is either ticked or not.' })
+  rememberMe?: 'yes';
 
   /** The CSRF token every form carries; `CsrfGuard` has checked it before this DTO is built. */
   @IsOptional()

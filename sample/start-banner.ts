@@ -9,7 +9,10 @@ export function startBanner(url: string, details: { adapter: string; database: s
     `  Open ${url}/login in a browser and sign in as ${users}.`,
     '  Sign in from a second browser (or a private window) too, then revoke it from',
     `  ${url}/devices: its page goes to the sign-in page at once, untouched.`,
+    '  At most 3 devices per user: signing in on a 4th signs out the oldest.',
+    `  ${url}/security asks for the password again after 5 minutes, and lists recent events.`,
     `  GraphQL (the same session): POST ${url}/graphql, e.g. { me { username theme } }.`,
+    `  Health: GET ${url}/health.`,
     '',
     'Ctrl-C stops.',
   ].join('\n');

@@ -46,6 +46,12 @@ export class UsersService {
     const matches = await verify(user?.passwordHash ?? (await this.decoy), password);
     return user && matches ? { id: user.id, username: user.username } : null;
   }
+
+  /** Whether `password` is the signed-in user's own ("Confirm your password"). */
+  async confirm(userId: string, password: string): Promise<boolean> {
+    const user = [...(await this.users).values()].find((stored) => stored.id === userId);
+    return (await this.verify(user?.username ?? '', password)) !== null;
+  }
 }
 
 async function hashUsers(users: readonly DemoUser[]): Promise<Map<string, StoredUser>> {

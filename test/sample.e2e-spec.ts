@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { SessionService } from '../lib/index.js';
 import { AppModule } from '../sample/app.module.js';
+import { AUDIT_ENTRIES_PER_USER } from '../sample/audit-log.service.js';
+import { POLICY_WORDS } from '../sample/session-policies.constants.js';
+import { ageSessions } from './browser/sample.server.js';
 import { createTestSchema } from './support/database.js';
 import type { TestSchema } from './support/database.js';
 import { ADAPTERS, cookieFrom, createHttpApp, setCookies } from './support/http-app.js';
@@ -11,6 +16,9 @@ const sessionSecret = 'sample-e2e-secret-'.padEnd(48, 'x');
 const alice = { username: 'alice', password: 'wonderland-123' };
 const bob = { username: 'bob', password: 'builder-456' };
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+const MINUTE = 60_000;
+/** Where `@RequireFreshAuth` sends a browser whose sign-in is too old for the Security page. */
+const REAUTH_SECURITY = '/login?reauth=1&next=%2Fsecurity';
 
 /** The CSRF token of the first form on a page. */
 function csrfOf(html: string): string {
@@ -23,6 +31,22 @@ function csrfOf(html: string): string {
 function devicesOf(html: string): { ids: string[]; current: string[] } {
   const rows = [...html.matchAll(/<tr class="(current)?" data-session-id="([^"]+)"/g)];
   return { ids: rows.map((r) => r[2]), current: rows.filter((r) => r[1]).map((r) => r[2]) };
+}
+
+/** The Security page's log, newest first: each row's event, text and short session id. */
+function auditOf(html: string): { event: string; text: string; id: string }[] {
+  const rows = html.matchAll(
+    /<tr data-event="([^"]+)">\s*<td class="time">[^<]*<\/td>\s*<td>([^<]*)<\/td>\s*<td><code>([^<]*)<\/code>/g,
+  );
+  return [...rows].map(([, event, text, id]) => ({ event, text, id }));
+}
+
+/** The `Max-Age` of the session cookie a response sets, in seconds. */
+function cookieMaxAge(res: Response): number {
+  const header = setCookies(res).find((c) => c.startsWith('sid='));
+  const maxAge = /;\s*Max-Age=(\d+)/i.exec(header ?? '')?.[1];
+  expect(maxAge).toBeDefined();
+  return Number(maxAge);
 }
 
 describe.each(ADAPTERS)('the sample app over HTTP (%s)', (adapter) => {
@@ -62,10 +86,22 @@ describe.each(ADAPTERS)('the sample app over HTTP (%s)', (adapter) => {
       return this.post(action, { ...form, _csrf: csrfOf(text) });
     }
 
-    async signIn(credentials: { username: string; password: string }): Promise<Response> {
+    async signIn(credentials: {
+      username: string;
+      password: string;
+      rememberMe?: 'yes';
+    }): Promise<Response> {
       const res = await this.submit('/login', '/login', credentials);
       expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/account');
       return res;
+    }
+
+    /** This visitor's session id, as "this device" on the devices page. */
+    async sessionId(): Promise<string> {
+      const [id] = devicesOf((await this.get('/devices')).text).current;
+      expect(id).toBeDefined();
+      return id;
     }
 
     private prepare(req: request.Test): request.Test {
@@ -225,6 +261,8 @@ describe.each(ADAPTERS)('the sample app over HTTP (%s)', (adapter) => {
       ['/logout', {}],
       ['/devices/revoke-others', {}],
       [`/devices/${otherId}/revoke`, {}],
+      ['/login/confirm', { password: alice.password, next: '/security' }],
+      ['/security', {}],
     ] as const;
     for (const [action, form] of forged) {
       expect((await visitor.post(action, { ...form })).status).toBe(403);
@@ -286,7 +324,7 @@ describe.each(ADAPTERS)('the sample app over HTTP (%s)', (adapter) => {
     expect(signInPage.headers['content-security-policy']).not.toContain('script-src');
     expect(signInPage.text).not.toContain('<script');
     await visitor.signIn(alice);
-    for (const path of ['/account', '/devices']) {
+    for (const path of ['/account', '/devices', '/security']) {
       const page = await visitor.get(path);
       expect(page.headers['content-security-policy']).toContain("script-src 'self'");
       expect(page.headers['content-security-policy']).toContain("connect-src 'self'");
@@ -308,5 +346,200 @@ describe.each(ADAPTERS)('the sample app over HTTP (%s)', (adapter) => {
     const form = (await visitor.get('/login')).text;
     expect(form).not.toContain('<script>');
     expect(form).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+  });
+
+  it('serves /health through terminus: 200 with the session store up, 503 once it is gone', async () => {
+    const up = await request(app.getHttpServer()).get('/health').expect(200);
+    expect(up.body).toEqual({
+      status: 'ok',
+      info: { sessionStore: { status: 'up' } },
+      error: {},
+      details: { sessionStore: { status: 'up' } },
+    });
+
+    await app.get(DataSource).destroy(); // the pool closed: every store call now fails
+    const down = await request(app.getHttpServer()).get('/health').expect(503);
+    expect(down.body).toMatchObject({
+      status: 'error',
+      error: { sessionStore: { status: 'down', message: expect.any(String) } },
+    });
+  });
+
+  it('keeps a session signed in with "Keep me signed in" for 30 days, not 30 minutes', async () => {
+    const [plain, remembered] = [new Visitor(), new Visitor()];
+    const plainMaxAge = cookieMaxAge(await plain.signIn(alice));
+    const rememberedMaxAge = cookieMaxAge(await remembered.signIn({ ...bob, rememberMe: 'yes' }));
+    expect(plainMaxAge).toBeGreaterThan(29 * 60);
+    expect(plainMaxAge).toBeLessThanOrEqual(30 * 60);
+    expect(rememberedMaxAge).toBeGreaterThan(29 * 24 * 60 * 60);
+    expect(rememberedMaxAge).toBeLessThanOrEqual(30 * 24 * 60 * 60);
+    expect((await remembered.get('/login')).text).toContain('Keep me signed in');
+
+    // An hour unused: past the plain session's 30 minutes, well within the remembered 30 days.
+    expect(await ageSessions(app, 60 * MINUTE, { userId: 'user-1' })).toBe(1);
+    expect(await ageSessions(app, 60 * MINUTE, { userId: 'user-2' })).toBe(1);
+    expect((await plain.get('/account')).headers.location).toBe('/login');
+    const account = await remembered.get('/account');
+    expect(account.status).toBe(200);
+    expect(account.text).toContain('<h1>Hello, bob</h1>');
+    expect(cookieMaxAge(account)).toBeGreaterThan(29 * 24 * 60 * 60); // each visit extends it
+  });
+
+  it('asks for the password again on the Security page once the sign-in is 5 minutes old', async () => {
+    const visitor = new Visitor();
+    await visitor.signIn(alice);
+    const fresh = await visitor.get('/security');
+    expect(fresh.status).toBe(200);
+    expect(fresh.text).toContain('<h1>Security</h1>');
+
+    await ageSessions(app, 6 * MINUTE, { userId: 'user-1' });
+    const stale = await visitor.get('/security');
+    expect(stale.status).toBe(303);
+    expect(stale.headers.location).toBe(REAUTH_SECURITY);
+    const asked = await visitor.get(REAUTH_SECURITY);
+    expect(asked.text).toContain('<h1>Confirm your password</h1>');
+    expect(asked.text).toContain('<strong>alice</strong>');
+    expect(asked.text).toContain('<input type="hidden" name="next" value="/security" />');
+
+    const wrong = await visitor.submit(REAUTH_SECURITY, '/login/confirm', {
+      password: bob.password,
+      next: '/security',
+    });
+    expect(wrong.headers.location).toBe(REAUTH_SECURITY);
+    expect((await visitor.get(REAUTH_SECURITY)).text).toContain('That is not your password.');
+    expect((await visitor.get('/security')).headers.location).toBe(REAUTH_SECURITY);
+
+    const before = visitor.cookie;
+    const right = await visitor.submit(REAUTH_SECURITY, '/login/confirm', {
+      password: alice.password,
+      next: '/security',
+    });
+    expect(right.status).toBe(303);
+    expect(right.headers.location).toBe('/security');
+    expect(visitor.cookie).not.toBe(before); // a new token, as at sign-in
+    const page = await visitor.get('/security');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h1>Security</h1>');
+    const old = new Visitor();
+    old.cookie = before;
+    expect((await old.get('/account')).headers.location).toBe('/login');
+  });
+
+  it('never follows a `next` that leaves the site after the password is confirmed', async () => {
+    const visitor = new Visitor();
+    await visitor.signIn(alice);
+    const hostile = [
+      '//evil.example',
+      'https://evil.example/',
+      '/\\evil.example',
+      '\\\\evil.example',
+      '/\t/evil.example',
+      'javascript:alert(1)',
+      'security',
+    ];
+    for (const next of hostile) {
+      const page = `/login?reauth=1&next=${encodeURIComponent(next)}`;
+      expect((await visitor.get(page)).text).toContain('name="next" value="/account"');
+      const res = await visitor.post('/login/confirm', {
+        password: alice.password,
+        next,
+        _csrf: csrfOf((await visitor.get(page)).text),
+      });
+      expect([next, res.status, res.headers.location]).toEqual([next, 303, '/account']);
+    }
+    const local = await visitor.submit('/account', '/login/confirm', {
+      password: alice.password,
+      next: '/devices?from=security',
+    });
+    expect(local.headers.location).toBe('/devices?from=security'); // a path here is followed
+  });
+
+  it('signs out the oldest device when a 4th signs in (at most 3), no one else', async () => {
+    const devices = [new Visitor(), new Visitor(), new Visitor(), new Visitor()];
+    const bobs = new Visitor();
+    await bobs.signIn(bob);
+    for (const device of devices.slice(0, 3)) await device.signIn(alice);
+    const oldest = await devices[0].sessionId();
+    for (const device of devices.slice(0, 3)) {
+      expect((await device.get('/account')).status).toBe(200);
+    }
+
+    await devices[3].signIn(alice);
+    expect((await devices[0].get('/account')).headers.location).toBe('/login');
+    for (const device of devices.slice(1)) expect((await device.get('/account')).status).toBe(200);
+    expect((await bobs.get('/account')).status).toBe(200);
+
+    const page = (await devices[3].get('/devices')).text;
+    expect(devicesOf(page).ids).toHaveLength(3);
+    expect(devicesOf(page).ids).not.toContain(oldest);
+    expect(page).toContain(`You can be signed in on ${POLICY_WORDS.devices}.`);
+    expect(auditOf((await devices[3].get('/security')).text)[1]).toEqual({
+      event: 'session.revoked',
+      text: `Signed out: ${POLICY_WORDS.tooManyDevices}`,
+      id: oldest.slice(0, 8),
+    });
+  });
+
+  it('lists the user’s session events on the Security page, newest first, with the reasons', async () => {
+    const [a, b, c, d, e] = [
+      new Visitor(),
+      new Visitor(),
+      new Visitor(),
+      new Visitor(),
+      new Visitor(),
+    ];
+    await a.signIn(alice);
+    await b.signIn(alice);
+    const ids = { a: await a.sessionId(), b: await b.sessionId() };
+    await a.submit('/devices', `/devices/${ids.b}/revoke`); // revoked from "Your devices"
+    await c.signIn(alice);
+    const cId = await c.sessionId();
+    await a.submit('/security', '/security'); // "Sign out everywhere else"
+    expect((await a.get('/security')).text).toContain('Signed out 1 other session.');
+    await d.signIn(alice);
+    const dId = await d.sessionId();
+    await d.submit('/account', '/logout');
+    await e.signIn(alice);
+    const eId = await e.sessionId();
+    await new Visitor().signIn(bob); // someone else's: not in alice's log
+    expect(await ageSessions(app, 31 * MINUTE, { id: eId })).toBe(1); // unused past 30 minutes
+    expect(await app.get(SessionService).deleteExpired()).toBe(1);
+
+    const short = (id: string) => id.slice(0, 8);
+    expect(auditOf((await a.get('/security')).text)).toEqual([
+      { event: 'session.expired', text: 'Expired, unused for too long', id: short(eId) },
+      { event: 'session.signedIn', text: 'Signed in', id: short(eId) },
+      { event: 'session.signedOut', text: 'Signed out', id: short(dId) },
+      { event: 'session.signedIn', text: 'Signed in', id: short(dId) },
+      {
+        event: 'session.revoked',
+        text: 'Signed out by “Sign out everywhere else”',
+        id: short(cId),
+      },
+      { event: 'session.signedIn', text: 'Signed in', id: short(cId) },
+      { event: 'session.revoked', text: 'Signed out from “Your devices”', id: short(ids.b) },
+      { event: 'session.signedIn', text: 'Signed in', id: short(ids.b) },
+      { event: 'session.signedIn', text: 'Signed in', id: short(ids.a) },
+    ]);
+  });
+
+  it(`keeps the last ${AUDIT_ENTRIES_PER_USER} events of a user, dropping older ones`, async () => {
+    const first = new Visitor();
+    await first.signIn(alice);
+    const firstId = await first.sessionId();
+    // 11 more sign-ins: 12 "signed in" and, past the 3-device limit, 9 "signed out" events.
+    let last = first;
+    for (let i = 0; i < 11; i++) {
+      last = new Visitor();
+      await last.signIn(alice);
+    }
+    const log = auditOf((await last.get('/security')).text);
+    expect(log).toHaveLength(AUDIT_ENTRIES_PER_USER);
+    expect(log.filter((entry) => entry.event === 'session.revoked')).toHaveLength(9);
+    expect(log.filter((entry) => entry.event === 'session.signedIn')).toHaveLength(11);
+    // The oldest event, the first sign-in, is the one dropped; its revocation is still there.
+    expect(log.filter((entry) => entry.id === firstId.slice(0, 8))).toEqual([
+      expect.objectContaining({ event: 'session.revoked' }),
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Notice, Theme } from '../app-session.interface.js';
+import { POLICY_WORDS } from '../session-policies.constants.js';
 import { html } from './html.template.js';
 import { layout } from './layout.view.js';
 import { formatTime } from './time.format.js';
@@ -27,8 +28,8 @@ export function accountPage(view: AccountView): string {
         <dd>${view.signedInAt ? formatTime(view.signedInAt) : 'unknown'}</dd>
         <dt>Session expires</dt>
         <dd>
-          ${formatTime(view.expiresAt)} if unused; each visit extends it (30 minutes idle, 7 days at
-          most)
+          ${formatTime(view.expiresAt)} if unused; each visit extends it (${POLICY_WORDS.session},
+          or ${POLICY_WORDS.rememberMe} with “Keep me signed in”)
         </dd>
         <dt>Theme</dt>
         <dd>
@@ -36,6 +37,8 @@ export function accountPage(view: AccountView): string {
         </dd>
         <dt>Signed in on</dt>
         <dd>${devices} — <a href="/devices">see and manage your devices</a></dd>
+        <dt>Security</dt>
+        <dd><a href="/security">your recent sign-ins and sign-outs</a></dd>
       </dl>
       <p class="hint">
         Your session lives in PostgreSQL; the cookie holds only a signed random token.

@@ -1,4 +1,5 @@
 import type { Notice } from '../app-session.interface.js';
+import { POLICY_WORDS } from '../session-policies.constants.js';
 import { html } from './html.template.js';
 import { layout, postButton } from './layout.view.js';
 import { formatTime } from './time.format.js';
@@ -43,6 +44,7 @@ export function devicesPage(view: DevicesView): string {
     body: html`<p class="hint">
         Every browser signed in as ${view.username}. Revoking one signs it out at once.
       </p>
+      <p class="hint limit">You can be signed in on ${POLICY_WORDS.devices}.</p>
       <table>
         <thead>
           <tr>

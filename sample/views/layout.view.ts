@@ -47,6 +47,7 @@ export function layout(page: PageOptions): string {
       : html`<nav>
           <a href="/account">Account</a>
           <a href="/devices">Your devices</a>
+          <a href="/security">Security</a>
           <span class="who">${page.username}</span>
           ${postButton('/logout', page.csrf, 'Sign out')}
         </nav>`;

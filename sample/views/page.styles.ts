@@ -19,6 +19,8 @@ export const STYLES = new SafeHtml(`
     border: 1px solid var(--line); border-radius: 10px; }
   h1 { margin-top: 0; font-size: 1.5rem; }
   label { display: block; margin: .75rem 0 .25rem; font-weight: 600; }
+  label.check { font-weight: 400; }
+  h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
   input[type=text], input[type=password] { width: 100%; padding: .5rem .6rem; font: inherit;
     border: 1px solid var(--line); border-radius: 6px; }
   button { font: inherit; padding: .45rem .9rem; border-radius: 6px; cursor: pointer;

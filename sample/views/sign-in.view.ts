@@ -1,4 +1,5 @@
 import type { Notice } from '../app-session.interface.js';
+import { POLICY_WORDS } from '../session-policies.constants.js';
 import type { DemoUser } from '../users.service.js';
 import { html } from './html.template.js';
 import { csrfField, layout } from './layout.view.js';
@@ -52,6 +53,11 @@ export function signInPage(view: SignInView): string {
           required
           maxlength="200"
         />
+        <label class="check">
+          <input id="remember-me" name="rememberMe" type="checkbox" value="yes" />
+          Keep me signed in
+          <span class="hint">(${POLICY_WORDS.rememberMe}; else ${POLICY_WORDS.session})</span>
+        </label>
         <div class="actions"><button type="submit">Sign in</button></div>
       </form>
       <p class="hint">Demo users: ${demo}.</p>`,

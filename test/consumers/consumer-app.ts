@@ -1,17 +1,32 @@
 // A minimal app using the published package by name. The consumer test compiles this one
-// file twice, as CommonJS and as ESM, and runs each with plain Node.
+// file twice, as CommonJS and as ESM, and runs each with plain Node. It listens to the
+// package's events through the optional @nestjs/event-emitter.
 import 'reflect-metadata';
-import { Body, Controller, Get, Module, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Module, Post, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { ThrottlerModule } from '@nestjs/throttler';
 import {
   AuthGuard,
   MemorySessionStore,
+  SESSION_EVENTS,
   Session,
   SessionModule,
   SessionService,
   SessionThrottlerGuard,
 } from 'nestjs-sessions';
+import type { SessionEvent } from 'nestjs-sessions';
+
+/** The users signed in, as the package's `session.signedIn` events told. */
+@Injectable()
+class SignInLog {
+  readonly userIds: string[] = [];
+
+  @OnEvent(SESSION_EVENTS.signedIn)
+  signedIn(event: SessionEvent): void {
+    if (event.userId !== null) this.userIds.push(event.userId);
+  }
+}
 
 @Controller()
 class AppController {
@@ -39,10 +54,12 @@ class AppController {
 
 @Module({
   imports: [
+    EventEmitterModule.forRoot(),
     ThrottlerModule.forRoot([{ ttl: 60_000, limit: 2 }]),
     SessionModule.forRoot({ secret: 'c'.repeat(32), store: new MemorySessionStore() }),
   ],
   controllers: [AppController],
+  providers: [SignInLog],
 })
 class AppModule {}
 
@@ -61,7 +78,8 @@ async function main(): Promise<void> {
   const limited: number[] = [];
   for (let i = 0; i < 3; i++) limited.push((await fetch(`${base}/limited`)).status);
   const format = typeof require === 'function' ? 'commonjs' : 'esm';
-  const result = { format, anonymous: anonymous.status, me: await me.json(), limited };
+  const signedIn = app.get(SignInLog).userIds;
+  const result = { format, anonymous: anonymous.status, me: await me.json(), limited, signedIn };
   console.log(JSON.stringify(result));
   await app.close();
 }
