@@ -12,6 +12,11 @@ export interface RedisSessionClient {
   publish?(channel: string, message: string): Promise<unknown>;
   /** Only for the read cache: a second connection, used to subscribe. */
   duplicate?(): RedisSubscriberClient;
+  /**
+   * A `Cluster`'s node connections (ioredis has it): the read cache subscribes on a connection
+   * of its own to one master, whose loss it sees, rather than through the `Cluster`.
+   */
+  nodes?(role: 'master'): { duplicate(): RedisSubscriberClient }[];
 }
 
 /** The subscriber connection the read cache listens on (an ioredis `duplicate()`). */
