@@ -168,8 +168,11 @@ export const SESSION_MESSAGES = {
     'nestjs-sessions: SessionThrottlerGuard needs @nestjs/throttler: `npm install @nestjs/throttler`.',
   cacheChannelUnverified: (channel: string) =>
     `nestjs-sessions: LISTEN on '${channel}' did not hear a probe NOTIFY from another connection ` +
-    '(PgBouncer in transaction mode? an embedded Postgres?); the session cache stays off and ' +
-    'every read goes to the store.',
+    '(PgBouncer in transaction mode? an embedded Postgres?), so ended sessions are not announced ' +
+    'to the other instances: the read cache stays off (every read goes to the store) and a ' +
+    "socket is refused at its next message rather than disconnected at once. Give the store's " +
+    'notifications a direct connection: new TypeOrmSessionStore(dataSource, { ' +
+    'invalidationDataSource }).',
   optionCacheStore: () =>
     '`cache` needs a server-side store that can publish invalidations (TypeORM on PostgreSQL, ' +
     'Redis, memory); a sealed cookie store has nothing to cache.',

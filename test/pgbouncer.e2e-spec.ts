@@ -11,8 +11,14 @@ import { Session, SessionModule, TypeOrmSessionStore } from '../lib/index.js';
 import type { SessionModuleOptions } from '../lib/index.js';
 import { SESSION_MESSAGES } from '../lib/session.messages.js';
 import { AccountController } from './fixtures/account.controller.js';
-import { createTestSchema, isEmbeddedDatabase, testDatabaseUrl } from './support/database.js';
+import {
+  createTestSchema,
+  isEmbeddedDatabase,
+  testDatabaseUrl,
+  testTypeOrmOptions,
+} from './support/database.js';
 import type { TestSchema } from './support/database.js';
+import { countingReads, eventually } from './support/cache-flow.js';
 import { ADAPTERS, cookieFrom, createHttpApp } from './support/http-app.js';
 import { hasPgBouncer, PGBOUNCER_BINARY, startPgBouncer } from './support/pgbouncer.js';
 import type { PgBouncer } from './support/pgbouncer.js';
@@ -215,4 +221,66 @@ describeWithPgBouncer('behind PgBouncer in transaction mode', () => {
       await b().get('/me').set('Cookie', cookie).expect(401);
     });
   });
+
+  describe.each(ADAPTERS)(
+    'the read cache of two instances with invalidationDataSource on a direct connection (%s)',
+    (adapter) => {
+      let schema: TestSchema;
+      const apps: INestApplication[] = [];
+      const dataSources: DataSource[] = [];
+      const readCounts: (() => number)[] = [];
+      let warnings: ReturnType<typeof spyOnWarnings>;
+
+      beforeAll(async () => {
+        warnings = spyOnWarnings();
+        schema = await createTestSchema({ url: bouncer.url });
+        for (let i = 0; i < 2; i++) {
+          const pooled = new DataSource(schema.typeOrmOptions);
+          const direct = new DataSource({
+            ...testTypeOrmOptions(schema.name, testDatabaseUrl()),
+            migrationsRun: false,
+          });
+          await pooled.initialize();
+          await direct.initialize();
+          dataSources.push(pooled, direct);
+          const store = new TypeOrmSessionStore(pooled, { invalidationDataSource: direct });
+          const counted = countingReads(store);
+          readCounts.push(() => counted.reads());
+          const app = await createHttpApp(adapter, {
+            imports: [
+              SessionModule.forRoot({
+                secret,
+                cleanup: false,
+                store: counted.store,
+                cache: { ttl: '1h' },
+              }),
+            ],
+            controllers: [AccountController],
+          });
+          apps.push(app);
+        }
+      });
+
+      afterAll(async () => {
+        warnings?.mockRestore();
+        for (const app of apps) await app.close();
+        for (const dataSource of dataSources)
+          if (dataSource.isInitialized) await dataSource.destroy();
+        await schema?.drop();
+      });
+
+      it('caches reads (the channel proved itself, no warning) and still refuses at once on B what A ended', async () => {
+        const [a, b] = apps.map((app) => () => request(app.getHttpServer()));
+        const cookie = cookieFrom(await a().post('/login').send({ userId: 'direct' }).expect(200))!;
+        await b().get('/me').set('Cookie', cookie).expect(200);
+        const before = readCounts[1]();
+        await b().get('/me').set('Cookie', cookie).expect(200);
+        expect(readCounts[1]()).toBe(before); // served from B's cache: no store read
+        await a().post('/logout').set('Cookie', cookie).expect(204);
+        // only the channel can make B refuse: its cached entry would be good for an hour
+        await eventually(async () => (await b().get('/me').set('Cookie', cookie)).status === 401);
+        expect(warned(warnings, /did not hear a probe NOTIFY/)).toBe(0);
+      });
+    },
+  );
 });

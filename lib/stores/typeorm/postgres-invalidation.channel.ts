@@ -43,7 +43,9 @@ const ignore = () => undefined;
 /**
  * Session invalidations over PostgreSQL `LISTEN/NOTIFY`, on a channel named after the
  * sessions table (so apps on different schemas never hear each other). Listening holds one
- * connection of the DataSource's pool for the app's lifetime and reconnects by itself.
+ * connection of the DataSource's pool for the app's lifetime and reconnects by itself: the
+ * store's own DataSource, or the one given as `invalidationDataSource` (a direct connection
+ * beside a transaction pooler).
  *
  * Before the cache may trust it, the channel proves itself: a probe is published from
  * another pool connection and must come back. Where `LISTEN` cannot hear other connections
@@ -60,6 +62,8 @@ export class PostgresInvalidationChannel {
   readonly name: string;
   /** `storeTimeout`; unbounded until {@link configure}d. */
   private timeout = Infinity;
+  /** The probe's failure was logged (once for all subscribers, until a probe is heard again). */
+  private warnedUnverified = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -92,7 +96,6 @@ export class PostgresInvalidationChannel {
   async subscribe(listener: SessionInvalidationListener): Promise<() => Promise<void>> {
     let stopped = false;
     let current: Held | undefined;
-    let warnedUnverified = false;
     let attempt = 0;
     let timer: NodeJS.Timeout | undefined;
 
@@ -134,15 +137,17 @@ export class PostgresInvalidationChannel {
         const proven = await within(heard, PROBE_TIMEOUT_MS);
         if (current !== held) return; // stopped, or lost and retrying, meanwhile
         if (!proven) {
-          // once, not at every retry: through a transaction pooler every probe fails alike
-          if (!warnedUnverified)
+          // once per channel, not per subscriber nor at every retry: through a transaction
+          // pooler every probe fails alike
+          if (!this.warnedUnverified) {
             this.logger.warn(SESSION_MESSAGES.cacheChannelUnverified(this.name));
-          warnedUnverified = true;
+          }
+          this.warnedUnverified = true;
           lost(new Error('probe notification not received'));
           return;
         }
         attempt = 0;
-        warnedUnverified = false;
+        this.warnedUnverified = false;
         listener.connected(true);
       } catch (error) {
         this.logger.debug(`LISTEN failed: ${String(error)}`);

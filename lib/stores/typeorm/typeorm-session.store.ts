@@ -38,6 +38,16 @@ export interface TypeOrmSessionStoreOptions {
    * @default true
    */
   preparedStatements?: boolean;
+  /**
+   * PostgreSQL only: the `DataSource` the invalidation channel (`LISTEN/NOTIFY`: the read
+   * cache, and disconnecting the sockets of ended sessions on every instance) uses instead of
+   * the store's own. Behind a transaction pooler, where `LISTEN` cannot work, give it one on a
+   * direct (or session-mode pooled) connection to the same database; it holds one connection
+   * for listening and takes one briefly per ended session. The app initializes and destroys it.
+   *
+   * @default the store's own DataSource
+   */
+  invalidationDataSource?: DataSource;
 }
 
 /** How long a capped sign-in waits for its user's lock before the store is initialized. */
@@ -85,6 +95,7 @@ export class TypeOrmSessionStore extends SessionStore {
   private channel: PostgresInvalidationChannel | undefined;
   private readonly prepared: PostgresPreparedRunner | undefined;
   private batcher: SessionReadBatcher | undefined;
+  private readonly invalidationDataSource: DataSource | undefined;
   /** The multi-statement work: capped sign-ins and the sweep. */
   private readonly work: SessionSqlWork;
   /** `storeTimeout`, once {@link initialize}d. */
@@ -104,6 +115,7 @@ export class TypeOrmSessionStore extends SessionStore {
     const family = sessionSqlFamily(dataSource.options.type);
     if (!family) throw new Error(SESSION_MESSAGES.unsupportedDriver(dataSource.options.type));
     this.backend = BACKENDS[family];
+    this.invalidationDataSource = options.invalidationDataSource;
     if (family === 'postgres') {
       this.prepared = new PostgresPreparedRunner(dataSource, options.preparedStatements ?? true);
     }
@@ -219,7 +231,8 @@ export class TypeOrmSessionStore extends SessionStore {
   private get invalidations(): PostgresInvalidationChannel | undefined {
     if (this.backend.entity !== SessionEntity) return undefined;
     if (!this.channel) {
-      this.channel = new PostgresInvalidationChannel(this.dataSource, this.tablePath);
+      const dataSource = this.invalidationDataSource ?? this.dataSource;
+      this.channel = new PostgresInvalidationChannel(dataSource, this.tablePath);
       this.channel.configure(this.timeout);
     }
     return this.channel;

@@ -1,0 +1,55 @@
+import { isEmbeddedDatabase, testDatabaseUrl } from '../support/database.js';
+import { hasPgBouncer, PGBOUNCER_BINARY, startPgBouncer } from '../support/pgbouncer.js';
+import { postgresBackend } from './postgres.backend.js';
+import type { ScaleOutBackend } from './scale-out.flow.js';
+import { describeScaleOut } from './scale-out.flow.js';
+
+const skip = !hasPgBouncer()
+  ? `no PgBouncer at ${PGBOUNCER_BINARY} (apt-get install pgbouncer, or set PGBOUNCER_PATH)`
+  : isEmbeddedDatabase()
+    ? 'the tests run on the embedded PGlite, whose connections all share one backend session, ' +
+      'so a pooler in front of it cannot move statements between sessions; set DATABASE_URL ' +
+      'to a real PostgreSQL'
+    : undefined;
+
+/**
+ * The schema is made and migrated on Postgres itself; the instances go through PgBouncer, with
+ * the documented setting for a transaction pooler (no named prepared statements) and, when
+ * `direct`, the documented `invalidationDataSource` on Postgres itself for `LISTEN/NOTIFY`.
+ */
+async function behindPgBouncer(direct: boolean): Promise<ScaleOutBackend> {
+  const bouncer = await startPgBouncer(testDatabaseUrl());
+  try {
+    const backend = await postgresBackend({
+      instanceUrl: bouncer.url,
+      preparedStatements: false,
+      invalidationUrl: direct ? testDatabaseUrl() : undefined,
+    });
+    return {
+      ...backend,
+      teardown: async () => {
+        await backend.teardown();
+        await bouncer.close();
+      },
+    };
+  } catch (error) {
+    await bouncer.close();
+    throw error;
+  }
+}
+
+describeScaleOut('PostgreSQL through PgBouncer (transaction mode)', {
+  setup: () => behindPgBouncer(false),
+  channel: 'unverified',
+  sockets: 'ws',
+  expiry: 'sweep',
+  skip,
+});
+
+describeScaleOut('PostgreSQL through PgBouncer, notifications on a direct connection', {
+  setup: () => behindPgBouncer(true),
+  channel: 'proven',
+  sockets: 'ws',
+  expiry: 'sweep',
+  skip,
+});
