@@ -11,16 +11,11 @@ import { Session, SessionModule, TypeOrmSessionStore } from '../lib/index.js';
 import type { SessionModuleOptions } from '../lib/index.js';
 import { SESSION_MESSAGES } from '../lib/session.messages.js';
 import { AccountController } from './fixtures/account.controller.js';
-import {
-  createTestSchema,
-  isEmbeddedDatabase,
-  testDatabaseUrl,
-  testTypeOrmOptions,
-} from './support/database.js';
+import { createTestSchema, testDatabaseUrl, testTypeOrmOptions } from './support/database.js';
 import type { TestSchema } from './support/database.js';
 import { countingReads, eventually } from './support/cache-flow.js';
 import { ADAPTERS, cookieFrom, createHttpApp } from './support/http-app.js';
-import { hasPgBouncer, PGBOUNCER_BINARY, startPgBouncer } from './support/pgbouncer.js';
+import { pgBouncerSkipReason, startPgBouncer } from './support/pgbouncer.js';
 import type { PgBouncer } from './support/pgbouncer.js';
 
 const secret = 'b'.repeat(32);
@@ -29,13 +24,7 @@ const READS_PER_CLIENT = 20;
 const WRITES = 200;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-const skipReason = !hasPgBouncer()
-  ? `no PgBouncer at ${PGBOUNCER_BINARY} (apt-get install pgbouncer, or set PGBOUNCER_PATH)`
-  : isEmbeddedDatabase()
-    ? 'the tests run on the embedded PGlite, whose connections all share one backend session, ' +
-      'so a pooler in front of it cannot move statements between sessions; set DATABASE_URL ' +
-      'to a real PostgreSQL'
-    : undefined;
+const skipReason = pgBouncerSkipReason();
 if (skipReason) console.warn(`test/pgbouncer.e2e-spec.ts did NOT run: ${skipReason}.`);
 const describeWithPgBouncer = skipReason ? describe.skip : describe;
 

@@ -6,34 +6,20 @@ import {
   clusterClient,
   clusterErrorCounts,
   deleteClusterKeysWithPrefix,
-  hasRedisCluster,
-  REDIS_CLI_BINARY,
-  REDIS_SERVER_BINARY,
-  startRedisCluster,
-  watchForCrossSlot,
+  describeOnRedisCluster,
+  startClusterFor,
 } from '../support/redis-cluster.js';
 import type { RedisClusterHandle } from '../support/redis-cluster.js';
 import { uniquePrefix } from '../support/redis.js';
 import { describeStoreOverHttp } from '../support/store-http-flow.js';
 
-const skipReason = hasRedisCluster()
-  ? undefined
-  : `no ${REDIS_SERVER_BINARY} or no ${REDIS_CLI_BINARY} (apt-get install redis-server, or set ` +
-    'REDIS_SERVER_PATH and REDIS_CLI_PATH)';
-if (skipReason)
-  console.warn(`test/cluster/redis-cluster-http.e2e-spec.ts did NOT run: ${skipReason}.`);
-const describeOnCluster = skipReason ? describe.skip : describe;
+const describeOnCluster = describeOnRedisCluster('test/cluster/redis-cluster-http.e2e-spec.ts');
 
 describeOnCluster('the Redis store on a 3-master Redis Cluster, over HTTP', () => {
   let handle: RedisClusterHandle;
 
   beforeAll(async () => {
-    handle = await startRedisCluster(3);
-    console.info(
-      `test/cluster/redis-cluster-http.e2e-spec.ts: Redis Cluster masters on ` +
-        handle.nodes.map(({ host, port }) => `${host}:${port}`).join(', '),
-    );
-    await watchForCrossSlot(handle);
+    handle = await startClusterFor('test/cluster/redis-cluster-http.e2e-spec.ts', 3);
   }, 30_000);
 
   afterAll(() => handle?.stop());

@@ -13,12 +13,9 @@ import {
   clusterClient,
   clusterErrorCounts,
   deleteClusterKeysWithPrefix,
-  hasRedisCluster,
+  describeOnRedisCluster,
   masterOf,
-  REDIS_CLI_BINARY,
-  REDIS_SERVER_BINARY,
-  startRedisCluster,
-  watchForCrossSlot,
+  startClusterFor,
 } from '../support/redis-cluster.js';
 import type { RedisClusterHandle } from '../support/redis-cluster.js';
 import { uniquePrefix } from '../support/redis.js';
@@ -37,14 +34,9 @@ const PAIRS: [AdapterName, AdapterName][] = [
   ['fastify', 'express'],
 ];
 
-const skipReason = hasRedisCluster()
-  ? undefined
-  : `no ${REDIS_SERVER_BINARY} or no ${REDIS_CLI_BINARY} (apt-get install redis-server, or set ` +
-    'REDIS_SERVER_PATH and REDIS_CLI_PATH)';
-if (skipReason) {
-  console.warn(`test/cluster/redis-cluster-instances.e2e-spec.ts did NOT run: ${skipReason}.`);
-}
-const describeOnCluster = skipReason ? describe.skip : describe;
+const describeOnCluster = describeOnRedisCluster(
+  'test/cluster/redis-cluster-instances.e2e-spec.ts',
+);
 
 /** Figures over the file, printed once at the end (measured, never asserted). */
 const figures = { revokeAllToRefusedOnA: [] as number[], lockCommands: 0, signIns: 0 };
@@ -53,12 +45,7 @@ describeOnCluster('two app instances on a 3-master Redis Cluster', () => {
   let handle: RedisClusterHandle;
 
   beforeAll(async () => {
-    handle = await startRedisCluster(MASTERS);
-    console.info(
-      `test/cluster/redis-cluster-instances.e2e-spec.ts: Redis Cluster masters on ` +
-        handle.nodes.map(({ host, port }) => `${host}:${port}`).join(', '),
-    );
-    await watchForCrossSlot(handle);
+    handle = await startClusterFor('test/cluster/redis-cluster-instances.e2e-spec.ts', MASTERS);
   }, 30_000);
 
   afterAll(async () => {

@@ -7,11 +7,8 @@ import {
   clusterErrorCounts,
   clusterKeysByNode,
   deleteClusterKeysWithPrefix,
-  hasRedisCluster,
-  REDIS_CLI_BINARY,
-  REDIS_SERVER_BINARY,
-  startRedisCluster,
-  watchForCrossSlot,
+  describeOnRedisCluster,
+  startClusterFor,
 } from '../support/redis-cluster.js';
 import type { RedisClusterHandle } from '../support/redis-cluster.js';
 import { uniquePrefix } from '../support/redis.js';
@@ -20,24 +17,13 @@ const SESSIONS = 200;
 const USERS = 50;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-const skipReason = hasRedisCluster()
-  ? undefined
-  : `no ${REDIS_SERVER_BINARY} or no ${REDIS_CLI_BINARY} (apt-get install redis-server, or set ` +
-    'REDIS_SERVER_PATH and REDIS_CLI_PATH)';
-if (skipReason)
-  console.warn(`test/cluster/redis-cluster-store.e2e-spec.ts did NOT run: ${skipReason}.`);
-const describeOnCluster = skipReason ? describe.skip : describe;
+const describeOnCluster = describeOnRedisCluster('test/cluster/redis-cluster-store.e2e-spec.ts');
 
 describeOnCluster('RedisSessionStore on a 3-master Redis Cluster', () => {
   let handle: RedisClusterHandle;
 
   beforeAll(async () => {
-    handle = await startRedisCluster(3);
-    console.info(
-      `test/cluster/redis-cluster-store.e2e-spec.ts: Redis Cluster masters on ` +
-        handle.nodes.map(({ host, port }) => `${host}:${port}`).join(', '),
-    );
-    await watchForCrossSlot(handle);
+    handle = await startClusterFor('test/cluster/redis-cluster-store.e2e-spec.ts', 3);
   }, 30_000);
 
   afterAll(() => handle?.stop());

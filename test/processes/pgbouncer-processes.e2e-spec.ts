@@ -1,16 +1,10 @@
-import { isEmbeddedDatabase, testDatabaseUrl } from '../support/database.js';
-import { hasPgBouncer, PGBOUNCER_BINARY, startPgBouncer } from '../support/pgbouncer.js';
+import { testDatabaseUrl } from '../support/database.js';
+import { pgBouncerSkipReason, startPgBouncer } from '../support/pgbouncer.js';
 import { postgresBackend } from './postgres.backend.js';
 import type { ScaleOutBackend } from './scale-out.flow.js';
 import { describeScaleOut } from './scale-out.flow.js';
 
-const skip = !hasPgBouncer()
-  ? `no PgBouncer at ${PGBOUNCER_BINARY} (apt-get install pgbouncer, or set PGBOUNCER_PATH)`
-  : isEmbeddedDatabase()
-    ? 'the tests run on the embedded PGlite, whose connections all share one backend session, ' +
-      'so a pooler in front of it cannot move statements between sessions; set DATABASE_URL ' +
-      'to a real PostgreSQL'
-    : undefined;
+const skip = pgBouncerSkipReason();
 
 /**
  * The schema is made and migrated on Postgres itself; the instances go through PgBouncer, with

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isEmbeddedDatabase } from './database-env.js';
 
 /** Debian's PgBouncer (`apt-get install pgbouncer`), or `PGBOUNCER_PATH`. */
 export const PGBOUNCER_BINARY = process.env.PGBOUNCER_PATH ?? '/usr/sbin/pgbouncer';
@@ -21,6 +22,19 @@ export interface PgBouncer {
 /** Whether the PgBouncer binary is installed. */
 export function hasPgBouncer(): boolean {
   return existsSync(PGBOUNCER_BINARY);
+}
+
+/** Why a PgBouncer suite cannot run here, or `undefined` when it can. */
+export function pgBouncerSkipReason(): string | undefined {
+  if (!hasPgBouncer()) {
+    return `no PgBouncer at ${PGBOUNCER_BINARY} (apt-get install pgbouncer, or set PGBOUNCER_PATH)`;
+  }
+  if (!isEmbeddedDatabase()) return undefined;
+  return (
+    'the tests run on the embedded PGlite, whose connections all share one backend session, ' +
+    'so a pooler in front of it cannot move statements between sessions; set DATABASE_URL ' +
+    'to a real PostgreSQL'
+  );
 }
 
 /**

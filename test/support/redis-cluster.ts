@@ -368,3 +368,27 @@ export async function watchForCrossSlot(handle: RedisClusterHandle): Promise<voi
   }
   await resetClusterStats(handle);
 }
+
+/**
+ * `describe` for a suite that needs a Redis Cluster, or, where `redis-server` / `redis-cli` are
+ * missing, `describe.skip` after a printed warning naming `file` and what to install.
+ */
+export function describeOnRedisCluster(file: string): typeof describe {
+  if (hasRedisCluster()) return describe;
+  console.warn(
+    `${file} did NOT run: no ${REDIS_SERVER_BINARY} or no ${REDIS_CLI_BINARY} ` +
+      '(apt-get install redis-server, or set REDIS_SERVER_PATH and REDIS_CLI_PATH).',
+  );
+  return describe.skip;
+}
+
+/** A cluster of `masters` for `file`'s suite: its masters printed once, CROSSSLOT watched. */
+export async function startClusterFor(file: string, masters = 3): Promise<RedisClusterHandle> {
+  const handle = await startRedisCluster(masters);
+  console.info(
+    `${file}: Redis Cluster masters on ` +
+      handle.nodes.map(({ host, port }) => `${host}:${port}`).join(', '),
+  );
+  await watchForCrossSlot(handle);
+  return handle;
+}
