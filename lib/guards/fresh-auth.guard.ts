@@ -16,9 +16,6 @@ import { requireTransport } from '../transports/session-transports.js';
  */
 @Injectable()
 export class FreshAuthGuard implements CanActivate {
-  /** `maxAge` per handler, read once. */
-  private readonly maxAges = new WeakMap<object, number | undefined>();
-
   constructor(
     private readonly reflector: Reflector,
     private readonly loader: SessionLoader,
@@ -42,14 +39,11 @@ export class FreshAuthGuard implements CanActivate {
     return transport.rejectStaleAuthentication(context, loginPath);
   }
 
+  /** The handler's, else its class's: a class may set it for routes it inherits. */
   private maxAgeOf(context: ExecutionContext): number | undefined {
-    const handler = context.getHandler();
-    if (this.maxAges.has(handler)) return this.maxAges.get(handler);
-    const maxAge = this.reflector.getAllAndOverride<number | undefined>(FRESH_AUTH_KEY, [
-      handler,
+    return this.reflector.getAllAndOverride<number | undefined>(FRESH_AUTH_KEY, [
+      context.getHandler(),
       context.getClass(),
     ]);
-    this.maxAges.set(handler, maxAge);
-    return maxAge;
   }
 }
