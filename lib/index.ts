@@ -50,7 +50,7 @@ export type { MemorySessionStoreOptions } from './stores/memory/memory-session.s
 export { CookieSessionStore } from './stores/cookie/cookie-session.store.js';
 export type { CookieSessionStoreOptions } from './stores/cookie/cookie-session.store.js';
 export { TypeOrmSessionStore } from './stores/typeorm/typeorm-session.store.js';
-export type { TypeOrmSessionStoreOptions } from './stores/typeorm/typeorm-session.store.js';
+export type { TypeOrmSessionStoreOptions } from './stores/typeorm/typeorm-session-store-options.interface.js';
 export { RedisSessionStore } from './stores/redis/redis-session.store.js';
 export type {
   RedisSessionClient,

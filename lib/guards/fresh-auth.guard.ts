@@ -1,10 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { CanActivate, ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { ResolvedSessionOptions } from '../options/session-options.interface.js';
-import { FRESH_AUTH_KEY, RESOLVED_SESSION_OPTIONS } from '../session.constants.js';
-import { SessionLoader } from '../session/session.loader.js';
+import { Injectable } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import { FRESH_AUTH_KEY } from '../session.constants.js';
 import { requireTransport } from '../transports/session-transports.js';
+import { AuthGuard } from './auth.guard.js';
 
 /**
  * `@RequireFreshAuth(maxAge)`'s guard: `AuthGuard`'s check (a signed-in session, or 401 / 303
@@ -15,28 +13,21 @@ import { requireTransport } from '../transports/session-transports.js';
  * @internal
  */
 @Injectable()
-export class FreshAuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly loader: SessionLoader,
-    @Inject(RESOLVED_SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
-  ) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+export class FreshAuthGuard extends AuthGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const maxAge = this.maxAgeOf(context);
     if (maxAge === undefined) return true;
     const transport = requireTransport(context);
     const exchange = transport.exchange(context);
     const { handle } = await this.loader.load(exchange);
-    const { loginPath } = this.options;
-    if (handle.userId === null) {
+    if (!this.isAuthenticated(handle)) {
       transport.refused?.(exchange);
-      return transport.rejectUnauthenticated(context, loginPath);
+      return this.rejectAnonymous(context);
     }
     const at = handle.authenticatedAt;
     if (at !== null && Date.now() - at.getTime() <= maxAge) return true;
     transport.refused?.(exchange);
-    return transport.rejectStaleAuthentication(context, loginPath);
+    return transport.rejectStaleAuthentication(context, this.options.loginPath);
   }
 
   /** The handler's, else its class's: a class may set it for routes it inherits. */

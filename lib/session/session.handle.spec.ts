@@ -6,7 +6,7 @@ import { FLASH_KEY_PREFIX } from '../session.constants.js';
 import { MemorySessionStore } from '../stores/memory/memory-session.store.js';
 import type { SessionRecord } from '../stores/session-record.interface.js';
 import { SessionHandle } from './session.handle.js';
-import type { SessionRuntime } from './session.handle.js';
+import type { SessionRuntime } from './session-state.js';
 
 const IDLE = 60_000;
 

@@ -7,23 +7,11 @@ import {
   RESERVED_KEY_PREFIX,
 } from '../session.constants.js';
 import { SESSION_MESSAGES } from '../session.messages.js';
-import type {
-  SessionData,
-  SessionPatch,
-  SessionRecord,
-} from '../stores/session-record.interface.js';
-import { CopyOnWriteData } from './session-data.copy.js';
-import type { ExpiryInputs } from './session-expiry.policy.js';
-import { userDataOf } from './session-data.validator.js';
+import type { SessionData, SessionRecord } from '../stores/session-record.interface.js';
+import { SessionState } from './session-state.js';
+import type { SessionRuntime } from './session-state.js';
 import { copySessionValue } from './session-value.checker.js';
 import type { Session } from './session.interface.js';
-
-/** What a handle needs from the module to act on the store by itself. */
-export interface SessionRuntime {
-  newToken(): string;
-  deleteStored(id: string): Promise<void>;
-  expiryOf(session: ExpiryInputs): Date;
-}
 
 /** A sign-in the store must admit before the handle takes it (`maxSessionsPerUser`). */
 export interface PreparedSignIn {
@@ -32,43 +20,17 @@ export interface PreparedSignIn {
   record: SessionRecord;
 }
 
-type Status = 'unmodified' | 'modified' | 'destroyed';
-
 /**
- * The request-scoped session: one stored record plus what this request changed. It writes
- * nothing itself except deletions (regenerate, destroy), which must take effect at once;
- * `SessionCommitter` writes the rest.
- *
- * Copy-on-write: the record it is loaded from may be the read cache's own, shared by
- * concurrent requests, so the handle never changes it or anything in it; its data is a
- * {@link CopyOnWriteData} over the record's.
+ * The request-scoped session: the {@link Session} the app sees, over a {@link SessionState} (the
+ * stored record plus what this request changed, which `SessionCommitter` writes). It writes
+ * nothing itself except deletions (regenerate, destroy), which must take effect at once.
  *
  * @internal
  */
-export class SessionHandle<T extends object = SessionData> implements Session<T> {
-  private status: Status = 'unmodified';
-  private readonly changedKeys = new Set<string>();
-  private userChanged = false;
-  /** The data as this request sees it (`record.data` is the loaded record's, never changed). */
-  private readonly values: CopyOnWriteData;
-  /** Set for a session whose exchange cannot set a cookie (a socket): see {@link keepToken}. */
-  private tokenKept = false;
-  /** The token changed after the last write (an admitted sign-in): the cookie must carry it. */
-  private tokenUnsent = false;
-  /** Run once, at the next write that stores this session (see {@link whenStored}). */
-  private storedCallback: (() => void) | undefined;
-
-  private constructor(
-    private readonly runtime: SessionRuntime,
-    private currentToken: string,
-    private record: SessionRecord,
-    readonly isNew: boolean,
-    /** A row exists in the store under `id`. */
-    private stored: boolean,
-  ) {
-    this.values = new CopyOnWriteData(record.data, isNew); // a fresh handle made its record itself
-  }
-
+export class SessionHandle<T extends object = SessionData>
+  extends SessionState
+  implements Session<T>
+{
   static fresh(
     runtime: SessionRuntime,
     origin: Pick<SessionRecord, 'userAgent' | 'ip'>,
@@ -94,12 +56,6 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
     return new SessionHandle(runtime, token, { ...record, expiresAt }, false, true);
   }
 
-  get id(): string {
-    return this.record.id;
-  }
-  get token(): string {
-    return this.currentToken;
-  }
   get userId(): string | null {
     return this.record.userId;
   }
@@ -233,120 +189,5 @@ export class SessionHandle<T extends object = SessionData> implements Session<T>
    */
   keepToken(): void {
     this.tokenKept = true;
-  }
-
-  // ---- what the committer asks -------------------------------------------------
-
-  get isDestroyed(): boolean {
-    return this.status === 'destroyed';
-  }
-  get isModified(): boolean {
-    return this.status === 'modified';
-  }
-  get isStored(): boolean {
-    return this.stored;
-  }
-  /** The store holds this session as it is, but the client does not have its token yet. */
-  get isTokenUnsent(): boolean {
-    return this.tokenUnsent;
-  }
-  /** Whether there is anything worth storing for an anonymous session. */
-  get hasContent(): boolean {
-    return this.record.userId !== null || Object.keys(this.values.current).length > 0;
-  }
-  /** Whether this request set (not only deleted) a data key not yet written. */
-  get hasSetKeys(): boolean {
-    for (const key of this.changedKeys) if (this.values.current[key] !== undefined) return true;
-    return false;
-  }
-  /**
-   * All data, reserved keys included, as the next write stores it. Read-only, for the
-   * committer: its values may be the loaded record's own.
-   */
-  get data(): Readonly<SessionData> {
-    return this.values.current;
-  }
-  /**
-   * Data without the library's reserved keys, as `dataClass` sees it: a new object, but its
-   * values may be the loaded record's own, so only read them.
-   */
-  get userData(): SessionData {
-    return userDataOf(this.values.current);
-  }
-
-  /** The whole record to create, stamped as seen `now`. */
-  toRecord(now: Date): SessionRecord {
-    return { ...this.stamp(now), data: { ...this.values.current } };
-  }
-
-  /** Only what this request changed, stamped as seen `now`. A touch when nothing changed. */
-  toPatch(now: Date): SessionPatch {
-    const { lastSeenAt, expiresAt } = this.stamp(now);
-    const patch: SessionPatch = { lastSeenAt, expiresAt };
-    if (this.changedKeys.size > 0) {
-      const keys = [...this.changedKeys];
-      const data = this.values.current;
-      patch.set = Object.fromEntries(
-        keys.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]),
-      );
-      patch.unset = keys.filter((k) => data[k] === undefined);
-    }
-    if (this.userChanged) {
-      patch.userId = this.record.userId;
-      patch.authenticatedAt = this.record.authenticatedAt;
-    }
-    return patch;
-  }
-
-  /**
-   * Runs `callback` once the store holds this session as it is now: at the commit's write, or
-   * never (a failed write, a session destroyed first). `SessionService.signIn()`'s event.
-   */
-  whenStored(callback: () => void): void {
-    this.storedCallback = callback; // a later sign-in in the same request replaces an earlier one
-  }
-
-  /** Records a successful write: the handle now mirrors the store. */
-  markStored(now: Date): void {
-    this.record = this.stamp(now);
-    this.stored = true;
-    this.changedKeys.clear();
-    this.userChanged = false;
-    this.status = 'unmodified';
-    this.tokenUnsent = false;
-    const callback = this.storedCallback;
-    this.storedCallback = undefined;
-    callback?.();
-  }
-
-  private stamp(now: Date): SessionRecord {
-    const expiresAt = this.runtime.expiryOf({ ...this.expiryInputs(), lastSeenAt: now });
-    return { ...this.record, lastSeenAt: now, expiresAt };
-  }
-
-  private expiryInputs(): ExpiryInputs {
-    const { createdAt, lastSeenAt } = this.record;
-    return { createdAt, lastSeenAt, data: this.values.current };
-  }
-
-  /** `value` must be this handle's own (a copy made here), or a primitive. */
-  private write(key: string, value: unknown): void {
-    this.assertAlive();
-    if (value === undefined) {
-      if (!(key in this.values.current)) return;
-      this.values.delete(key);
-    } else {
-      this.values.set(key, value);
-    }
-    this.changedKeys.add(key);
-    this.status = 'modified';
-  }
-
-  private assertTokenCanChange(): void {
-    if (this.tokenKept) throw new Error(SESSION_MESSAGES.socketCannotSetCookie());
-  }
-
-  private assertAlive(): void {
-    if (this.status === 'destroyed') throw new Error(SESSION_MESSAGES.sessionDestroyed());
   }
 }

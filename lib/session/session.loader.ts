@@ -10,7 +10,7 @@ import { invalidSessionFields } from './session-data.validator.js';
 import { SessionExpiryPolicy } from './session-expiry.policy.js';
 import { SessionCommitter } from './session.committer.js';
 import { SessionHandle } from './session.handle.js';
-import type { SessionRuntime } from './session.handle.js';
+import type { SessionRuntime } from './session-state.js';
 
 /**
  * Loads an exchange's session lazily, once, for whoever asks first (guard, `@Session()`,
